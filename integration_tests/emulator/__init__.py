@@ -1,0 +1,4 @@
+"""Local emulator of the vendors' APIs (see server.py)."""
+from .server import Emulator, default_vendors
+
+__all__ = ["Emulator", "default_vendors"]

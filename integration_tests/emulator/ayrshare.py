@@ -1,0 +1,521 @@
+"""Ayrshare, as its pages (seed 004) and api-notes §1 describe it, served under ``/api``.
+
+Quirks reproduced on purpose, because the real API has them:
+- ``POST /analytics/post``: one key per platform the post went to; an X/Twitter thread is an *array*
+  of tweet objects; TikTok carries no top-level ``id`` (its id is ``analytics.itemId``); a post the
+  networks no longer know answers 404 ``{"action":"analytics","status":"error","code":186,...}``.
+- ``GET /history``: ``{"history": [...]}``; ``scheduleDate`` is sometimes the Firestore object
+  ``{_seconds, _nanoseconds, utc}`` and sometimes a plain ISO string; failed posts are listed too.
+- ``GET /analytics/links``: a top-level array, counts as *strings*, ``created`` as a Firestore object.
+- Every answer carries ``x-ratelimit-max``/``x-ratelimit-count``; past 300 requests in 5 minutes per
+  profile the answer is 429.
+
+The data set is deterministic: the same posts, links and numbers for the same UTC day.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Deque, Dict, List, Optional
+
+from .server import Request, Response, Vendor
+
+API_KEY = "EMU7XKQ-S03M5LS-GR5RX5G-AZCK8EA"
+PROFILE_KEYS = {
+    "brand-eu": "AX1XGG-9JK3M5LS-GR5RX5G-LLCK8EA",
+    "brand-us": "BQ7TZR-4HW2N8PD-KM3VC6J-XY9RT2B",
+}
+RATE_LIMIT_MAX = 300
+RATE_LIMIT_WINDOW_SECONDS = 300
+KNOWN_PLATFORMS = [
+    "bluesky", "facebook", "gmb", "instagram", "linkedin", "pinterest",
+    "reddit", "snapchat", "telegram", "threads", "tiktok", "twitter", "youtube",
+]
+SOCIAL_ANALYTICS_PLATFORMS = [
+    "facebook", "gmb", "instagram", "linkedin", "pinterest", "reddit", "tiktok", "twitter", "youtube",
+]
+
+
+def _error(status: int, code: int, message: str, action: str = "analytics", **extra: Any) -> Response:
+    body = {"action": action, "status": "error", "code": code, "message": message}
+    body.update(extra)
+    return Response(status, body)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _firestore(moment: datetime) -> Dict[str, int]:
+    return {"_seconds": int(moment.timestamp()), "_nanoseconds": moment.microsecond * 1000}
+
+
+def _parse_when(text: str, end_of_day: bool = False) -> datetime:
+    text = text.strip()
+    if len(text) == 10:
+        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        return day + timedelta(days=1, microseconds=-1) if end_of_day else day
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+@dataclass
+class Post:
+    id: str
+    text: str
+    platforms: List[str]
+    created: datetime
+    published: datetime
+    scheduled: bool
+    status: str = "success"
+    thread_length: int = 1
+    gone_at_networks: bool = False  # analytics answers 404 code 186
+    seed: int = 0
+
+
+@dataclass
+class Profile:
+    name: str
+    title: str
+    platforms: List[str]
+    posts: List[Post] = field(default_factory=list)
+    links: List[Dict[str, Any]] = field(default_factory=list)
+
+
+def _post_id(profile: str, index: int) -> str:
+    digest = hashlib.sha256(f"{profile}:{index}".encode()).hexdigest()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(alphabet[int(digest[i : i + 2], 16) % len(alphabet)] for i in range(0, 40, 2))
+
+
+def build_profiles(today: date) -> Dict[str, Profile]:
+    """The data set for one UTC day: posts and links spread over the 60 days before ``today``."""
+    midnight = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    specs = [
+        ("primary", "Brand HQ", ["facebook", "instagram", "twitter", "linkedin", "tiktok", "youtube", "pinterest"], 24, 9),
+        ("brand-eu", "Brand EU", ["instagram", "twitter", "linkedin"], 10, 4),
+        ("brand-us", "Brand US", ["facebook", "youtube", "tiktok"], 6, 3),
+    ]
+    profiles: Dict[str, Profile] = {}
+    for name, title, platforms, post_count, link_count in specs:
+        rng = random.Random(f"ayrshare:{name}")
+        profile = Profile(name=name, title=title, platforms=platforms)
+        for index in range(post_count):
+            # spread evenly over the last 60 days, newest first, never in the future
+            days_ago = 0.4 + index * (59.0 / post_count)
+            published = midnight - timedelta(days=days_ago) + timedelta(minutes=rng.randint(0, 50))
+            published = min(published, midnight - timedelta(minutes=5))
+            scheduled = index % 3 == 1
+            created = published - timedelta(hours=rng.randint(2, 48)) if scheduled else published
+            chosen = sorted(rng.sample(platforms, k=min(len(platforms), rng.randint(1, 3))))
+            post = Post(
+                id=_post_id(name, index),
+                text=f"{title} update #{post_count - index}",
+                platforms=chosen,
+                created=created,
+                published=published,
+                scheduled=scheduled,
+                thread_length=rng.choice([2, 3]) if "twitter" in chosen and index % 4 == 0 else 1,
+                seed=rng.randint(1, 10_000),
+            )
+            if name == "primary" and index == 5:
+                post.status = "error"  # failed on every network: listed, but no analytics
+            if name == "primary" and index == 7:
+                post.gone_at_networks = True  # deleted at the network since: analytics 404, code 186
+            profile.posts.append(post)
+        for index in range(link_count):
+            days_ago = 0.3 + index * (58.0 / link_count)
+            created = midnight - timedelta(days=days_ago, minutes=rng.randint(0, 30))
+            events = []
+            for platform in ("DESKTOP", "IOS", "ANDROID", "OTHER"):
+                if rng.random() < 0.7:
+                    events.append({"count": str(rng.randint(1, 40)), "event": "CLICK", "platform": platform})
+            if rng.random() < 0.4:
+                events.append({"count": str(rng.randint(1, 9)), "event": "REDIRECT", "platform": "ANDROID"})
+            code = hashlib.sha256(f"{name}:link:{index}".encode()).hexdigest()[:4]
+            profile.links.append(
+                {
+                    "linkEventStats": events,
+                    "link": f"https://www.example.com/{name}/article-{index}",
+                    "shortLink": f"https://ayr.app/l/{code}",
+                    "created": _firestore(created),
+                    "_created_at": created,
+                }
+            )
+        profiles[name] = profile
+    return profiles
+
+
+def _growth(published: datetime, now: datetime) -> float:
+    """Metrics keep growing for days after publication, so a re-read sees new numbers."""
+    age_days = max((now - published).total_seconds() / 86400.0, 0.0)
+    return age_days / (age_days + 2.0)
+
+
+class _RateLimiter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: Dict[str, Deque[float]] = defaultdict(deque)
+
+    def hit(self, profile: str) -> int:
+        now = time.monotonic()
+        with self._lock:
+            calls = self._calls[profile]
+            while calls and now - calls[0] > RATE_LIMIT_WINDOW_SECONDS:
+                calls.popleft()
+            calls.append(now)
+            return len(calls)
+
+
+class AyrshareEmulator(Vendor):
+    prefix = "/api"
+    name = "ayrshare"
+
+    def __init__(self) -> None:
+        self._limiter = _RateLimiter()
+        self._cache_day: Optional[date] = None
+        self._profiles: Dict[str, Profile] = {}
+        self._lock = threading.Lock()
+
+    def profiles(self) -> Dict[str, Profile]:
+        today = datetime.now(timezone.utc).date()
+        with self._lock:
+            if self._cache_day != today:
+                self._profiles = build_profiles(today)
+                self._cache_day = today
+            return self._profiles
+
+    # -- request plumbing ---------------------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        auth = request.header("Authorization") or ""
+        if not auth.startswith("Bearer ") or auth[len("Bearer ") :].strip() != API_KEY:
+            return _error(
+                401, 102,
+                "API Key not valid. Please verify your API Key in the Ayrshare Dashboard.",
+                action="authorization",
+            )
+        profile_key = request.header("Profile-Key")
+        profile_name = "primary"
+        if profile_key:
+            matches = [name for name, key in PROFILE_KEYS.items() if key == profile_key]
+            if not matches:
+                return _error(
+                    403, 101, "Profile Key not found. Please verify the Profile-Key header.",
+                    action="authorization",
+                )
+            profile_name = matches[0]
+        count = self._limiter.hit(profile_name)
+        headers = {"x-ratelimit-max": str(RATE_LIMIT_MAX), "x-ratelimit-count": str(count)}
+        if count > RATE_LIMIT_MAX:
+            response = _error(429, 429, "Rate limit exceeded. Please slow down your requests.", action="request")
+        else:
+            response = self._route(request, self.profiles()[profile_name])
+        response.headers.update(headers)
+        return response
+
+    def _route(self, request: Request, profile: Profile) -> Response:
+        path = request.path[len(self.prefix) :]
+        if path == "/history" and request.method == "GET":
+            return self._history(request, profile)
+        if path == "/analytics/post" and request.method == "POST":
+            return self._post_analytics(request, profile)
+        if path == "/analytics/social" and request.method == "POST":
+            return self._social_analytics(request, profile)
+        if path == "/analytics/links" and request.method == "GET":
+            return self._links(request, profile)
+        return Response(404, {"action": "request", "status": "error", "code": 404, "message": "Not found."})
+
+    # -- GET /history -------------------------------------------------------------------------------
+    def _history(self, request: Request, profile: Profile) -> Response:
+        now = datetime.now(timezone.utc)
+        try:
+            limit = int(request.param("limit") or request.param("lastRecords") or 25)
+            last_days = int(request.param("lastDays") or 30)
+            start = request.param("startDate")
+            end = request.param("endDate")
+            window_start = _parse_when(start) if start and end else None
+            window_end = _parse_when(end, end_of_day=True) if start and end else None
+        except ValueError:
+            return _error(400, 400, "Invalid history parameters.", action="history")
+        limit = max(1, min(limit, 1000))
+        status = request.param("status")
+        wanted = request.query.get("platforms") or [
+            v[0] for k, v in sorted(request.query.items()) if k.startswith("platforms[")
+        ]
+        items = []
+        for post in profile.posts:  # newest first
+            if window_start is not None:
+                if not (window_start <= post.published <= window_end):
+                    continue
+            elif last_days and post.published < now - timedelta(days=last_days):
+                continue
+            if status and post.status != status:
+                continue
+            if wanted and not set(wanted) & set(post.platforms):
+                continue
+            items.append(self._history_item(post))
+            if len(items) >= limit:
+                break
+        return Response(200, {"history": items, "refId": hashlib.sha1(profile.name.encode()).hexdigest()[:16], "count": len(items), "lastUpdated": _iso(now)})
+
+    def _history_item(self, post: Post) -> Dict[str, Any]:
+        item: Dict[str, Any] = {
+            "id": post.id,
+            "post": post.text,
+            "platforms": post.platforms,
+            "postIds": [],
+            "errors": [],
+            "urls": [],
+            "type": "schedule" if post.scheduled else "now",
+            "created": _iso(post.created).replace(".000Z", "Z"),
+            "status": post.status,
+        }
+        if post.status == "success":
+            item["postIds"] = [
+                {"status": "success", "id": self._native_id(post, p), "platform": p, "postUrl": self._post_url(post, p)}
+                for p in post.platforms
+            ]
+        else:
+            item["errors"] = [
+                {"action": "post", "status": "error", "code": 107, "message": f"{p} error: the network refused the post", "platform": p}
+                for p in post.platforms
+            ]
+        if post.scheduled:
+            if int(post.id.encode()[0]) % 2 == 0:
+                item["scheduleDate"] = {**_firestore(post.published), "utc": _iso(post.published).replace(".000Z", "Z")}
+            else:
+                item["scheduleDate"] = _iso(post.published)
+        return item
+
+    @staticmethod
+    def _native_id(post: Post, platform: str, tweet: int = 0) -> str:
+        number = int(hashlib.sha256(f"{post.id}:{platform}:{tweet}".encode()).hexdigest()[:15], 16)
+        if platform == "facebook":
+            return f"104923907983682_{number % 10**15}"
+        if platform == "linkedin":
+            return f"urn:li:share:{number % 10**19}"
+        if platform == "youtube":
+            return hashlib.sha256(f"{post.id}:yt".encode()).hexdigest()[:11]
+        return str(number % 10**19)
+
+    def _post_url(self, post: Post, platform: str, tweet: int = 0) -> str:
+        native = self._native_id(post, platform, tweet)
+        return {
+            "facebook": f"https://www.facebook.com/{native}",
+            "instagram": f"https://www.instagram.com/p/{native[:11]}/",
+            "twitter": f"https://twitter.com/brand/status/{native}",
+            "linkedin": f"https://www.linkedin.com/feed/update/{native}",
+            "tiktok": f"https://www.tiktok.com/@brand/video/{native}",
+            "youtube": f"https://youtu.be/{native}",
+            "pinterest": f"https://www.pinterest.com/pin/{native}",
+        }.get(platform, f"https://{platform}.example/{native}")
+
+    # -- POST /analytics/post -----------------------------------------------------------------------
+    def _post_analytics(self, request: Request, profile: Profile) -> Response:
+        body = request.json() or {}
+        post_id = body.get("id")
+        if not isinstance(post_id, str) or not post_id:
+            return _error(400, 400, "Missing id parameter.")
+        post = next((p for p in profile.posts if p.id == post_id), None)
+        if post is None:
+            return _error(404, 186, "Post ID not found.", id=post_id)
+        if post.gone_at_networks or post.status != "success":
+            return _error(404, 186, "Post ID not found.", id=post_id)
+        wanted = body.get("platforms") or post.platforms
+        now = datetime.now(timezone.utc)
+        result: Dict[str, Any] = {"status": "success", "id": post.id}
+        for platform in post.platforms:
+            if platform not in wanted:
+                continue
+            if platform == "twitter" and post.thread_length > 1:
+                result["twitter"] = [self._platform_analytics(post, platform, now, tweet) for tweet in range(post.thread_length)]
+            else:
+                result[platform] = self._platform_analytics(post, platform, now)
+        return Response(200, result)
+
+    def _platform_analytics(self, post: Post, platform: str, now: datetime, tweet: int = 0) -> Dict[str, Any]:
+        rng = random.Random(f"{post.seed}:{platform}:{tweet}")
+        grow = _growth(post.published, now)
+
+        def n(low: int, high: int) -> int:
+            return int(rng.randint(low, high) * grow)
+
+        native = self._native_id(post, platform, tweet)
+        url = self._post_url(post, platform, tweet)
+        stamp = {"lastUpdated": _iso(now - timedelta(minutes=3)), "nextUpdate": _iso(now + timedelta(minutes=7))}
+        created = _iso(post.published)
+        if platform == "facebook":
+            reactions = {"like": n(5, 60), "love": n(0, 20), "wow": n(0, 5), "haha": n(0, 5), "sorry": 0, "anger": 0}
+            reactions["total"] = sum(reactions.values())
+            analytics = {
+                "commentsCount": n(0, 15), "likeCount": reactions["like"], "sharesCount": n(0, 8),
+                "impressionsUnique": n(300, 3000), "reactions": reactions,
+                "reactionsByType": {k: v for k, v in reactions.items() if k != "total" and v},
+                "videoViews": n(0, 900), "videoViewsUnique": n(0, 600), "videoViewTime": n(0, 400_000),
+            }
+            return {"id": native, "postUrl": url, "analytics": analytics, **stamp}
+        if platform == "instagram":
+            analytics = {
+                "caption": post.text, "created": created, "username": "brand", "mediaType": "IMAGE",
+                "mediaProductType": "FEED", "likeCount": n(10, 200), "commentsCount": n(0, 30),
+                "reachCount": n(400, 5000), "viewsCount": n(500, 6000), "engagementCount": n(10, 240),
+            }
+            if post.seed % 2 == 0:  # saves are reported only for some media
+                analytics["savedCount"] = n(0, 25)
+            return {"id": native, "postUrl": url, "analytics": analytics}
+        if platform == "twitter":
+            public = {"likeCount": n(0, 80), "quoteCount": n(0, 4), "replyCount": n(0, 12), "retweetCount": n(0, 20)}
+            within_30_days = (now - post.published) < timedelta(days=30)
+            if within_30_days:
+                public["impressionCount"] = n(100, 4000)
+            analytics: Dict[str, Any] = {
+                "created": created, "name": "Brand", "username": "brand",
+                "post": f"{post.text} ({tweet + 1}/{post.thread_length})" if post.thread_length > 1 else post.text,
+                "publicMetrics": public,
+            }
+            if within_30_days:  # X only gives non-public metrics for recent, owned posts
+                analytics["nonPublicMetrics"] = {"impressionCount": public["impressionCount"], "userProfileClicks": n(0, 9)}
+                analytics["organicMetrics"] = {
+                    "impressionCount": public["impressionCount"], "likeCount": public["likeCount"],
+                    "replyCount": public["replyCount"], "retweetCount": public["retweetCount"],
+                    "userProfileClicks": analytics["nonPublicMetrics"]["userProfileClicks"],
+                }
+            return {"id": native, "postUrl": url, "analytics": analytics}
+        if platform == "linkedin":
+            impressions = n(200, 6000)
+            likes, comments, shares, clicks = n(0, 90), n(0, 14), n(0, 9), n(0, 70)
+            analytics = {
+                "impressionCount": impressions, "likeCount": likes, "commentCount": comments,
+                "shareCount": shares, "clickCount": clicks,
+                "engagement": round((likes + comments + shares + clicks) / impressions, 4) if impressions else 0,
+            }
+            return {"id": native, "postUrl": url, "analytics": analytics}
+        if platform == "tiktok":
+            analytics = {
+                "itemId": native, "created": created, "mediaType": "video", "tags": [],
+                "likeCount": n(10, 500), "commentsCount": n(0, 40), "shareCount": n(0, 30),
+                "videoViews": n(500, 20000), "reach": n(400, 15000),
+                "embedUrl": f"https://www.tiktok.com/embed/{native}", "url": url, "postUrl": url,
+                "thumbnailUrl": f"https://p16.tiktokcdn.example/{native}.jpg", "thumbnailWidth": 576, "thumbnailHeight": 1024,
+            }
+            return {"postUrl": url, "analytics": analytics, **stamp}
+        if platform == "youtube":
+            analytics = {
+                "averageViewDuration": n(20, 180), "averageViewPercentage": round(rng.uniform(15, 70), 1),
+                "channelTitle": "Brand", "title": post.text, "views": n(100, 9000), "likes": n(0, 300),
+                "comments": n(0, 40), "shares": n(0, 25), "estimatedMinutesWatched": n(50, 5000),
+            }
+            return {"id": native, "postUrl": url, "analytics": analytics}
+        if platform == "pinterest":
+            analytics = {"description": post.text, "media": {}, "totalComments": n(0, 6), "totalReactions": n(0, 50)}
+            return {"id": native, "postUrl": url, "analytics": analytics}
+        return {"id": native, "postUrl": url, "analytics": {}}
+
+    # -- POST /analytics/social ---------------------------------------------------------------------
+    def _social_analytics(self, request: Request, profile: Profile) -> Response:
+        body = request.json() or {}
+        platforms = body.get("platforms")
+        if not isinstance(platforms, list) or not platforms or any(p not in SOCIAL_ANALYTICS_PLATFORMS for p in platforms):
+            return _error(400, 400, "Missing or wrong platforms parameter.")
+        now = datetime.now(timezone.utc)
+        day_seed = now.date().isoformat()
+        result: Dict[str, Any] = {"status": "success"}
+        errors = []
+        for platform in platforms:
+            if platform not in profile.platforms:
+                errors.append({"action": "analytics", "status": "error", "code": 156,
+                               "message": f"{platform} is not linked. Please link it in the Social Accounts page.",
+                               "platform": platform})
+                continue
+            rng = random.Random(f"{profile.name}:{platform}:{day_seed}")
+            result[platform] = {
+                "analytics": self._account_analytics(profile, platform, rng),
+                "lastUpdated": _iso(now - timedelta(minutes=20)),
+                "nextUpdate": _iso(now + timedelta(hours=1)),
+            }
+        if errors:
+            result["errors"] = errors
+            if len(result) == 2:  # nothing but status and errors
+                result["status"] = "error"
+        return Response(200, result)
+
+    @staticmethod
+    def _account_analytics(profile: Profile, platform: str, rng: random.Random) -> Dict[str, Any]:
+        n = rng.randint
+        if platform == "facebook":
+            reactions = {"like": n(100, 900), "love": n(0, 200), "wow": n(0, 40), "haha": n(0, 40), "sorry": n(0, 5), "anger": n(0, 5)}
+            reactions["total"] = sum(reactions.values())
+            return {
+                "id": "104923907983682", "name": profile.title, "link": "https://www.facebook.com/brand", "verified": False,
+                "fanCount": n(2000, 9000), "followersCount": n(2000, 9500), "pageFanRemoves": n(0, 20),
+                "pageImpressions": n(5000, 60000), "pageImpressionsPaid": 0, "pagePostEngagements": n(100, 3000),
+                "pagePostsImpressions": n(4000, 40000), "pagePostsImpressionsPaid": 0,
+                "pageVideoViews": n(0, 9000), "pageVideoViewsPaid": 0, "reactions": reactions,
+            }
+        if platform == "instagram":
+            return {
+                "id": "17841400000000000", "igId": 123456, "username": "brand", "name": profile.title,
+                "biography": "Official account", "profilePictureUrl": "https://cdn.example/brand.jpg",
+                "followersCount": n(3000, 20000), "followsCount": n(100, 400), "mediaCount": n(100, 600),
+                "impressionsCount": n(10000, 90000), "reachCount": n(5000, 50000), "profileViewsCount": n(100, 900),
+                "websiteClicksCount": n(0, 60), "likeCount": n(300, 3000), "commentsCount": n(20, 300),
+                "emailContactsCount": 0, "phoneCallClicksCount": 0, "textMessageClicksCount": 0,
+            }
+        if platform == "twitter":
+            return {
+                "id": "1288968500063775749", "name": profile.title, "username": "brand", "displayName": profile.title,
+                "description": "Official account", "location": "Earth", "url": "https://brand.example",
+                "profileImageUrl": "https://pbs.twimg.example/brand.jpg", "protected": False, "verified": False,
+                "created": "2015-03-01T10:00:00.000Z", "followersCount": n(1000, 30000), "listedCount": n(5, 80),
+                "tweetCount": n(500, 9000),
+            }
+        if platform == "linkedin":
+            return {
+                "impressionCount": n(1000, 20000), "clickCount": n(10, 400), "likeCount": n(50, 900),
+                "commentCount": n(0, 90), "shareCount": n(0, 60), "engagement": round(rng.uniform(0.01, 0.09), 4),
+                "followers": {"organicFollowerCount": n(800, 9000), "paidFollowerCount": n(0, 50)},
+                "views": {"allPageViews": n(100, 2000), "overviewPageViews": n(50, 900)},
+            }
+        if platform == "tiktok":
+            return {
+                "username": "brand", "displayName": profile.title, "bio": "Official", "url": "https://www.tiktok.com/@brand",
+                "userImage": "https://p16.tiktokcdn.example/brand.jpg", "followerCount": n(1000, 50000),
+                "followingCount": n(10, 200), "likeCountTotal": n(5000, 90000), "commentCountTotal": n(100, 4000),
+                "shareCountTotal": n(50, 3000), "viewCountTotal": n(50000, 900000), "videoCountTotal": n(20, 300),
+                "durationAverage": n(10, 60),
+            }
+        if platform == "youtube":
+            return {
+                "id": "UCxxxxBrand", "title": profile.title, "description": "Official channel", "handle": "@brand",
+                "url": "https://youtube.com/@brand", "thumbnailUrl": "https://yt.example/brand.jpg",
+                "created": "2016-01-01T00:00:00Z", "privacyStatus": "public", "isLinked": True,
+                "hiddenSubscriberCount": False, "longUploadsStatus": "allowed", "playlistId": "UUxxxxBrand",
+                "playlists": [], "subscriberCount": n(500, 9000), "viewCount": n(10000, 500000),
+                "videoCount": n(10, 200), "views": n(500, 9000), "likes": n(20, 600), "dislikes": n(0, 20),
+                "comments": n(0, 90), "estimatedMinutesWatched": n(500, 20000), "averageViewDuration": n(30, 200),
+                "averageViewPercentage": round(rng.uniform(20, 60), 1), "subscribersGained": n(0, 60),
+                "subscribersLost": n(0, 10), "videosAddedToPlaylists": n(0, 5),
+            }
+        # pinterest, gmb, reddit: field names are not documented; a bare, honest payload
+        return {"id": f"{platform}-{profile.name}", "name": profile.title}
+
+    # -- GET /analytics/links -----------------------------------------------------------------------
+    def _links(self, request: Request, profile: Profile) -> Response:
+        raw = request.param("lastDays")
+        try:
+            last_days = int(raw) if raw not in (None, "") else 1
+        except ValueError:
+            last_days = -1
+        if not 1 <= last_days <= 30:
+            return _error(400, 400, "lastDays must be a number between 1 and 30.")
+        since = datetime.now(timezone.utc) - timedelta(days=last_days)
+        links = [
+            {k: v for k, v in link.items() if not k.startswith("_")}
+            for link in profile.links
+            if link["_created_at"] >= since
+        ]
+        return Response(200, links)

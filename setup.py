@@ -1,0 +1,32 @@
+"""source-social-analytics: an Airbyte source for social-media analytics (Ayrshare, HighLevel, Mosaic, PostPost)."""
+from setuptools import find_packages, setup
+
+MAIN_REQUIREMENTS = [
+    "airbyte-cdk>=7.39.1,<8",  # the declarative features used here (ConditionalStreams, config in the ctor) are 7.x
+    "requests>=2.32,<3",
+    "pydantic>=2.13,<3",
+    "pendulum>=3.0,<4",
+]
+
+TEST_REQUIREMENTS = [
+    "pytest>=8,<10",
+    "requests-mock>=1.12,<2",  # airbyte_cdk.test.mock_http imports it, and the unit tests use it
+    "freezegun>=1.5,<2",
+]
+
+PYAIRBYTE_REQUIREMENTS = [
+    "airbyte>=0.71.3,<0.72",  # PyAirbyte, for the demo sync into a local DuckDB cache
+]
+
+setup(
+    name="source-social-analytics",
+    version="0.1.0",
+    description="Airbyte source: post, account, link and social statistics from social-media management APIs.",
+    packages=find_packages(exclude=("unit_tests", "unit_tests.*", "integration_tests", "integration_tests.*", "benchmarks")),
+    install_requires=MAIN_REQUIREMENTS,
+    extras_require={"tests": TEST_REQUIREMENTS, "pyairbyte": PYAIRBYTE_REQUIREMENTS},
+    package_data={"source_social_analytics": ["manifest.yaml", "schemas/*.json"]},
+    include_package_data=True,
+    entry_points={"console_scripts": ["source-social-analytics=source_social_analytics.run:run"]},
+    python_requires=">=3.10,<3.15",
+)

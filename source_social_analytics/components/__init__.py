@@ -1,0 +1,1 @@
+"""Custom declarative components, one module per job (see each module's docstring)."""

@@ -1,0 +1,407 @@
+"""Ayrshare: the shapes only Python can flatten (seed 004, api-notes §1).
+
+Each extractor does one job on one endpoint's body and says in its docstring what goes in and what comes
+out. The metric mappings (vendor field -> our column) for every platform are data at the bottom of this
+module and are documented in README.md.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import InitVar, dataclass
+from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional
+
+import requests
+from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.types import Config
+
+from .dates import to_utc_iso
+from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, normalize, to_number
+
+logger = logging.getLogger("airbyte")
+
+
+def platform_name(ayrshare_platform: str) -> str:
+    """Our lower-case platform name; Ayrshare's `twitter` is `x` (CONTRACT §3)."""
+    name = (ayrshare_platform or "").lower()
+    return "x" if name == "twitter" else name
+
+
+def _body(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        logger.warning("Ayrshare answered %s with a body that is not JSON; no records taken from it.", response.url)
+        return None
+
+
+def _is_error(entry: Any) -> bool:
+    return isinstance(entry, Mapping) and str(entry.get("status", "")).lower() == "error"
+
+
+@dataclass
+class AyrshareHistoryExtractor(RecordExtractor):
+    """Posts from ``GET /history``, in either documented form, with one ``published_at``.
+
+    In:  ``{"history": [{"id": "rhn6…", "created": "2022-05-20T17:25:06Z", "scheduleDate": {"_seconds": …,
+         "utc": "…"} | "2020-11-05T12:21:29Z", "postIds": [{"status": "success", "platform": "twitter", "id": "…"}], …}]}``
+         or the legacy top-level array whose items carry ``create_date: {_seconds, _nanoseconds}``.
+    Out: ``{"id": "rhn6…", "published_at": "2020-11-05T12:21:29Z", "platforms": ["twitter"],
+         "published_platforms": ["twitter"], "status": "success"}`` per post; a post that reached no network
+         has ``published_platforms: []`` (the manifest filters those out: they have no analytics).
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        pass
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
+        body = _body(response)
+        items = body.get("history") if isinstance(body, Mapping) else body
+        if not isinstance(items, list):
+            return
+        for item in items:
+            if isinstance(item, Mapping) and item.get("id"):
+                yield self.post(item)
+
+    @staticmethod
+    def post(item: Mapping[str, Any]) -> Dict[str, Any]:
+        published_at = (
+            to_utc_iso(item.get("scheduleDate"))
+            or to_utc_iso(item.get("created"))
+            or to_utc_iso(item.get("create_date"))
+        )
+        platforms = [p for p in item.get("platforms") or [] if isinstance(p, str)]
+        post_ids = item.get("postIds")
+        if isinstance(post_ids, list):
+            published = [
+                entry.get("platform")
+                for entry in post_ids
+                if isinstance(entry, Mapping) and entry.get("platform") and str(entry.get("status", "success")).lower() == "success"
+            ]
+        else:  # legacy items without postIds: trust the post's own status
+            published = platforms if str(item.get("status", "")).lower() == "success" else []
+        return {
+            "id": item["id"],
+            "published_at": published_at,
+            "platforms": platforms,
+            "published_platforms": sorted(set(published)),
+            "status": item.get("status"),
+        }
+
+
+@dataclass
+class AyrsharePostAnalyticsExtractor(RecordExtractor):
+    """One record per destination from ``POST /analytics/post``; one per tweet of an X thread.
+
+    In:  ``{"status": "success", "id": "eIT9…", "facebook": {"id": "1049…", "postUrl": "…", "analytics": {"likeCount": 12, …}},
+         "twitter": [{"id": "1288…", "analytics": {"publicMetrics": {…}}}, {"id": "1289…", …}],
+         "tiktok": {"postUrl": "…", "analytics": {"itemId": "7123", …}}}``
+    Out: ``{"post_id": "eIT9…", "platform": "x", "platform_post_id": "1288…", "post_url": …, "thread_position": 1,
+         "likes": 4, "impressions": None, …, "raw_metrics": {…}, "metric_errors": []}``.
+         A platform the vendor reports as failed gives a record with every metric None and the vendor's
+         message in ``metric_errors``, so that the gap is visible rather than silent.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        pass
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
+        body = _body(response)
+        if not isinstance(body, Mapping):
+            return
+        post_id = body.get("id")
+        seen = set()
+        for key, value in body.items():
+            if key in ("status", "id", "errors", "code", "message", "action", "postIds"):
+                continue
+            entries = value if isinstance(value, list) else [value]
+            if not entries or not all(isinstance(entry, Mapping) for entry in entries):
+                continue
+            seen.add(key)
+            for position, entry in enumerate(entries, start=1):
+                yield self.record(post_id, key, entry, position)
+        for error in body.get("errors") or []:
+            platform = error.get("platform") if isinstance(error, Mapping) else None
+            if platform and platform not in seen:
+                yield self.record(post_id, platform, error, 1)
+
+    @staticmethod
+    def record(post_id: Any, platform: str, entry: Mapping[str, Any], position: int) -> Dict[str, Any]:
+        analytics = entry.get("analytics") if isinstance(entry.get("analytics"), Mapping) else None
+        mapping = POST_METRICS.get(platform, {})
+        metrics = normalize(analytics or {}, mapping)
+        errors: List[Dict[str, str]] = []
+        if _is_error(entry) or analytics is None:
+            message = entry.get("message") or "Ayrshare returned no analytics for this platform"
+            code = entry.get("code")
+            errors.append({"metric": "*", "error": f"{message} (code {code})" if code is not None else str(message)})
+        native_id = entry.get("id") or (analytics or {}).get("itemId") or (analytics or {}).get("id")
+        return {
+            "post_id": post_id,
+            "platform": platform_name(platform),
+            "platform_post_id": str(native_id) if native_id is not None else f"{post_id}:{platform}:{position}",
+            "post_url": entry.get("postUrl") or (analytics or {}).get("postUrl"),
+            "thread_position": position,
+            **metrics,
+            "raw_metrics": dict(analytics) if analytics is not None else None,
+            "metric_errors": errors,
+            "vendor_updated_at": to_utc_iso(entry.get("lastUpdated")),
+        }
+
+
+@dataclass
+class AyrshareLinkExtractor(RecordExtractor):
+    """Shortened links from ``GET /analytics/links`` (a top-level array).
+
+    In:  ``[{"linkEventStats": [{"count": "6", "event": "CLICK", "platform": "OTHER"}], "link": "https://…",
+         "shortLink": "https://ayr.app/l/Nz3L", "created": {"_seconds": 1601215211, "_nanoseconds": 413000000}}]``
+    Out: ``{"short_link": "https://ayr.app/l/Nz3L", "link": "https://…", "created_at": "2020-09-27T14:00:11Z",
+         "clicks": 6, "event_stats": [{"event": "CLICK", "platform": "OTHER", "count": 6}]}``.
+         ``clicks`` sums the CLICK events (0 when events are listed but none is a click); when the vendor
+         sends no ``linkEventStats`` at all it is None (unknown), not 0.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        pass
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
+        body = _body(response)
+        items = body if isinstance(body, list) else (body or {}).get("links") if isinstance(body, Mapping) else None
+        for item in items or []:
+            if isinstance(item, Mapping) and item.get("shortLink"):
+                yield self.link(item)
+
+    @staticmethod
+    def link(item: Mapping[str, Any]) -> Dict[str, Any]:
+        raw_stats = item.get("linkEventStats")
+        stats = [
+            {"event": entry.get("event"), "platform": entry.get("platform"), "count": to_number(entry.get("count"))}
+            for entry in raw_stats or []
+            if isinstance(entry, Mapping)
+        ]
+        clicks: Optional[int] = None
+        if isinstance(raw_stats, list):  # events reported: no CLICK among them is a real 0
+            clicks = int(sum(s["count"] for s in stats if str(s["event"]).upper() == "CLICK" and s["count"] is not None))
+        return {
+            "short_link": item["shortLink"],
+            "link": item.get("link"),
+            "created_at": to_utc_iso(item.get("created")),
+            "clicks": clicks,
+            "event_stats": stats,
+        }
+
+
+@dataclass
+class AyrshareSocialExtractor(RecordExtractor):
+    """One record per platform from ``POST /analytics/social``.
+
+    In:  ``{"status": "success", "instagram": {"analytics": {"followersCount": 5120, "followsCount": 180, …},
+         "lastUpdated": "…"}, "errors": [{"platform": "gmb", "code": 156, "message": "gmb is not linked"}]}``
+    Out: ``{"platform": "instagram", "followers": 5120, "following": 180, "posts": 240, "impressions": 15000, …,
+         "raw": {…the analytics object…}}``. A platform that answered with an error (typically: not linked to
+         the profile) gives no record and a warning naming the platform and the vendor's message.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        pass
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
+        body = _body(response)
+        if not isinstance(body, Mapping):
+            return
+        for key, value in body.items():
+            if key in ("status", "errors", "code", "message", "action", "id"):
+                continue
+            if not isinstance(value, Mapping):
+                continue
+            analytics = value.get("analytics")
+            if _is_error(value) or not isinstance(analytics, Mapping):
+                self._report(key, value)
+                continue
+            yield self.record(key, value, analytics)
+        for error in body.get("errors") or []:
+            if isinstance(error, Mapping):
+                self._report(error.get("platform") or "?", error)
+
+    def _report(self, platform: str, error: Mapping[str, Any]) -> None:
+        """A platform the user asked for by name and did not get is a warning; when every platform is asked
+        for (no provider.platforms), the ones not linked to the profile are expected and only logged."""
+        chosen = (self.config.get("provider") or {}).get("platforms")
+        log = logger.warning if chosen else logger.info
+        log(
+            "Ayrshare gave no account analytics for platform %s: %s (code %s).%s",
+            platform, error.get("message") or "no analytics object", error.get("code"),
+            " Link the platform to the profile, or remove it from provider.platforms." if chosen else "",
+        )
+
+    @staticmethod
+    def record(platform: str, value: Mapping[str, Any], analytics: Mapping[str, Any]) -> Dict[str, Any]:
+        mapping = SOCIAL_METRICS.get(platform, {})
+        values = normalize(analytics, mapping, METRIC_COLUMNS + ACCOUNT_COLUMNS)
+        if platform == "linkedin" and values["followers"] is None:
+            organic = to_number((analytics.get("followers") or {}).get("organicFollowerCount")) if isinstance(analytics.get("followers"), Mapping) else None
+            paid = to_number((analytics.get("followers") or {}).get("paidFollowerCount")) if isinstance(analytics.get("followers"), Mapping) else None
+            if organic is not None or paid is not None:
+                values["followers"] = (organic or 0) + (paid or 0)
+        raw = dict(analytics)
+        return {"platform": platform_name(platform), **values, "raw": raw, "vendor_updated_at": to_utc_iso(value.get("lastUpdated"))}
+
+
+# --- metric mappings: vendor field (dotted path) -> our column --------------------------------------------
+# Fixed by CONTRACT §3: instagram likeCount/commentsCount/savedCount/reachCount; twitter publicMetrics
+# likeCount/replyCount/retweetCount/quoteCount/impressionCount. The rest are our choices, documented in README.
+# LinkedIn's `engagement` is a rate (0.053), not a count, so it is left in raw_metrics, not in `engagement`.
+POST_METRICS: Dict[str, Mapping_] = {
+    "facebook": {
+        "likes": ("likeCount", "reactions.like"),
+        "comments": ("commentsCount",),
+        "shares": ("sharesCount",),
+        "impressions": ("impressions", "postImpressions"),
+        "reach": ("impressionsUnique", "postImpressionsUnique"),
+        "video_views": ("videoViews",),
+        "video_viewers": ("videoViewsUnique",),
+        "video_watch_time_ms": ("videoViewTime",),
+        "engagement": ("engagedUsers",),
+        "clicks": ("clicksUnique",),
+    },
+    "instagram": {
+        "likes": ("likeCount",),
+        "comments": ("commentsCount",),
+        "saves": ("savedCount",),
+        "reach": ("reachCount",),
+        "views": ("viewsCount",),
+        "impressions": ("impressionsCount",),
+        "shares": ("sharesCount",),
+        "engagement": ("engagementCount",),
+        "video_views": ("plays",),
+    },
+    "twitter": {
+        "likes": ("publicMetrics.likeCount",),
+        "comments": ("publicMetrics.replyCount",),
+        "shares": ("publicMetrics.retweetCount",),
+        "quotes": ("publicMetrics.quoteCount",),
+        "impressions": ("publicMetrics.impressionCount", "nonPublicMetrics.impressionCount", "organicMetrics.impressionCount"),
+        "bookmarks": ("publicMetrics.bookmarkCount",),
+        "video_views": ("publicMetrics.videoViewCount",),
+        "clicks": ("nonPublicMetrics.urlLinkClicks",),
+    },
+    "linkedin": {
+        "likes": ("likeCount",),
+        "comments": ("commentCount",),
+        "shares": ("shareCount",),
+        "impressions": ("impressionCount",),
+        "reach": ("uniqueImpressionsCount",),
+        "clicks": ("clickCount",),
+        "video_views": ("videoViews",),
+    },
+    "tiktok": {
+        "likes": ("likeCount",),
+        "comments": ("commentsCount",),
+        "shares": ("shareCount",),
+        "video_views": ("videoViews",),
+        "reach": ("reach",),
+        "video_watch_time_ms": (("totalTimeWatched", 1000),),
+    },
+    "youtube": {
+        "views": ("views", "viewCount"),
+        "likes": ("likes", "likeCount"),
+        "comments": ("comments", "commentCount"),
+        "shares": ("shares",),
+        "video_watch_time_ms": (("estimatedMinutesWatched", 60000),),
+    },
+    "pinterest": {
+        "likes": ("totalReactions",),
+        "comments": ("totalComments",),
+        "impressions": ("impression", "impressions"),
+        "saves": ("save", "saves"),
+        "clicks": ("pinClick", "outboundClick"),
+    },
+    "threads": {
+        "views": ("views",),
+        "likes": ("likes",),
+        "comments": ("replies",),
+        "shares": ("reposts",),
+        "quotes": ("quotes",),
+    },
+    "bluesky": {
+        "likes": ("likeCount",),
+        "comments": ("replyCount",),
+        "shares": ("repostCount",),
+        "quotes": ("quoteCount",),
+    },
+}
+
+SOCIAL_METRICS: Dict[str, Mapping_] = {
+    "facebook": {
+        "followers": ("followersCount", "fanCount"),
+        "impressions": ("pageImpressions",),
+        "engagement": ("pagePostEngagements",),
+        "video_views": ("pageVideoViews",),
+        "likes": ("reactions.total", "likeCount"),
+        "comments": ("commentsCount",),
+        "shares": ("sharesCount",),
+    },
+    "instagram": {
+        "followers": ("followersCount",),
+        "following": ("followsCount",),
+        "posts": ("mediaCount",),
+        "impressions": ("impressionsCount",),
+        "reach": ("reachCount",),
+        "views": ("viewsCount",),
+        "likes": ("likeCount",),
+        "comments": ("commentsCount",),
+        "clicks": ("websiteClicksCount",),
+    },
+    "twitter": {
+        "followers": ("followersCount",),
+        "following": ("followingCount", "friendsCount"),
+        "posts": ("tweetCount",),
+    },
+    "linkedin": {
+        "followers": ("followers.totalFollowerCount",),
+        "impressions": ("impressionCount",),
+        "reach": ("uniqueImpressionsCount",),
+        "clicks": ("clickCount",),
+        "likes": ("likeCount",),
+        "comments": ("commentCount",),
+        "shares": ("shareCount",),
+        "views": ("views.allPageViews",),
+    },
+    "tiktok": {
+        "followers": ("followerCount",),
+        "following": ("followingCount",),
+        "posts": ("videoCountTotal",),
+        "likes": ("likeCountTotal",),
+        "comments": ("commentCountTotal",),
+        "shares": ("shareCountTotal",),
+        "views": ("viewCountTotal",),
+    },
+    "youtube": {
+        "followers": ("subscriberCount",),
+        "posts": ("videoCount",),
+        "views": ("views",),
+        "likes": ("likes",),
+        "comments": ("comments",),
+        "shares": ("shares",),
+        "video_watch_time_ms": (("estimatedMinutesWatched", 60000),),
+    },
+    "threads": {
+        "followers": ("followersCount",),
+        "views": ("views",),
+        "likes": ("likes",),
+        "comments": ("replies",),
+        "shares": ("reposts",),
+        "quotes": ("quotes",),
+    },
+}

@@ -1,0 +1,78 @@
+"""Console entry point: `source-social-analytics spec|check|discover|read` (Airbyte protocol on stdout)."""
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime, timezone
+from typing import List, Optional
+
+from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteErrorTraceMessage,
+    AirbyteMessage,
+    AirbyteMessageSerializer,
+    AirbyteTraceMessage,
+    FailureType,
+    Status,
+    TraceType,
+    Type,
+)
+from orjson import orjson
+
+from .source import SourceSocialAnalytics
+
+
+def _emit(message: AirbyteMessage) -> None:
+    print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode(), flush=True)
+
+
+def _config_error_trace(text: str, stack_trace: Optional[str] = None) -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.ERROR,
+            emitted_at=int(datetime.now(timezone.utc).timestamp() * 1000),
+            error=AirbyteErrorTraceMessage(
+                message=text, internal_message=text, stack_trace=stack_trace, failure_type=FailureType.config_error
+            ),
+        ),
+    )
+
+
+def _source(args: List[str]) -> Optional[SourceSocialAnalytics]:
+    config_path = AirbyteEntrypoint.extract_config(args)
+    catalog_path = AirbyteEntrypoint.extract_catalog(args)
+    state_path = AirbyteEntrypoint.extract_state(args)
+    try:
+        return SourceSocialAnalytics(
+            config=SourceSocialAnalytics.read_config(config_path) if config_path else None,
+            catalog=SourceSocialAnalytics.read_catalog(catalog_path) if catalog_path else None,
+            state=SourceSocialAnalytics.read_state(state_path) if state_path else None,
+            config_path=config_path,
+        )
+    except Exception as error:  # a missing or unreadable file: say so on the protocol and exit non-zero
+        _emit(_config_error_trace(f"Could not start the connector: {error}", traceback.format_exc()))
+        return None
+
+
+def run() -> None:
+    args = sys.argv[1:]
+    source = _source(args)
+    if source is None:
+        sys.exit(1)
+    # Our checks run before the CDK's jsonschema check, so that a bad value is reported by field name
+    # ("`start_date` must be a real date written YYYY-MM-DD") rather than as a bare pattern mismatch.
+    command = args[0] if args else None
+    problem = source.config_problem() if command in ("check", "discover", "read") else None
+    if problem and command == "check":
+        _emit(AirbyteMessage(type=Type.CONNECTION_STATUS, connectionStatus=AirbyteConnectionStatus(status=Status.FAILED, message=problem)))
+        return  # a failed check exits 0, as every Airbyte source does
+    if problem:
+        _emit(_config_error_trace(problem))
+        sys.exit(1)
+    launch(source, args)
+
+
+if __name__ == "__main__":
+    run()

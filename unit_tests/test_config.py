@@ -1,0 +1,83 @@
+"""Config checks: every user mistake is named by its field, with the fix; defaults fill what the manifest reads."""
+import hashlib
+
+import pendulum
+import pytest
+
+from source_social_analytics.config import ConfigError, ayrshare_account_id, validate_config, with_defaults
+
+AYRSHARE = {"provider_type": "ayrshare", "api_key": "2MPXPKQ-S03M5LS-GR5RX5G-AZCK8EA"}
+
+
+def problem(config) -> str:
+    with pytest.raises(ConfigError) as error:
+        validate_config(config)
+    return str(error.value)
+
+
+def test_a_complete_config_is_valid():
+    validate_config({"provider": AYRSHARE, "start_date": "2026-01-01", "end_date": "2026-03-31", "lookback_window_days": 0})
+
+
+@pytest.mark.parametrize(
+    "config, named",
+    [
+        ({"provider": {**AYRSHARE, "provider_type": "hootsuite"}}, "`provider.provider_type` unknown provider_type 'hootsuite'"),
+        ({"provider": {"api_key": "k"}}, "`provider.provider_type` is required"),
+        ({"provider": {"provider_type": "ayrshare"}}, "`provider.api_key` is required"),
+        ({"provider": AYRSHARE, "start_date": "01/02/2026"}, "`start_date` must be a real date written YYYY-MM-DD"),
+        ({"provider": AYRSHARE, "end_date": "2026-02-30"}, "`end_date` must be a real date"),
+        ({"provider": AYRSHARE, "start_date": "2026-03-01", "end_date": "2026-01-01"}, "`end_date` 2026-01-01 is before `start_date` 2026-03-01"),
+        ({"provider": AYRSHARE, "lookback_window_days": 91}, "`lookback_window_days`"),
+        ({"provider": AYRSHARE, "lookback_window_days": -1}, "`lookback_window_days`"),
+        ({"provider": {**AYRSHARE, "base_url": "http://api.example.com/api"}}, "`provider.base_url` must be an https:// URL"),
+        ({"provider": {**AYRSHARE, "platforms": ["myspace"]}}, "`provider.platforms`"),
+        ({"provider": {**AYRSHARE, "profile_keys": ["a", "a"]}}, "`provider.profile_keys` must not list the same value twice"),
+        ({"provider": {"provider_type": "highlevel", "access_token": "t"}}, "`provider.location_id` is required"),
+        ({"provider": {"provider_type": "postpost", "api_key": "sk", "platform_ids": ["twitter-1"]}}, "`provider.platform_ids`"),
+    ],
+)
+def test_each_mistake_names_its_field(config, named):
+    assert named in problem(config)
+
+
+def test_start_date_in_the_future_is_refused():
+    tomorrow = pendulum.today("UTC").add(days=1).to_date_string()
+    assert "`start_date` " + tomorrow + " is in the future" in problem({"provider": AYRSHARE, "start_date": tomorrow})
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/api", "http://localhost:9/api", "http://[::1]:80", "https://api.ayrshare.com/api"])
+def test_loopback_http_and_any_https_base_url_are_allowed(url):
+    validate_config({"provider": {**AYRSHARE, "base_url": url}})
+
+
+def test_the_message_never_echoes_a_secret():
+    message = problem({"provider": {**AYRSHARE, "profile_keys": ["AX1XGG-SECRET", "AX1XGG-SECRET"]}})
+    assert "AX1XGG-SECRET" not in message
+
+
+def test_defaults():
+    filled = with_defaults({"provider": {**AYRSHARE, "base_url": "http://127.0.0.1:1/api/"}})
+    today = pendulum.today("UTC")
+    assert filled["start_date"] == today.subtract(days=30).to_date_string()
+    assert filled["end_date"] == today.to_date_string()
+    assert filled["lookback_window_days"] == 7
+    assert filled["provider"]["base_url"] == "http://127.0.0.1:1/api"
+    assert filled["provider"]["_account_ids"] == ["primary"]
+    assert filled["provider"]["_social_platforms"][:3] == ["facebook", "gmb", "instagram"]
+    assert with_defaults({"provider": {"provider_type": "ayrshare"}})["provider"]["base_url"] == "https://app.ayrshare.com/api"
+
+
+def test_profile_partitions_carry_a_hash_never_the_key():
+    key = "AX1XGG-9jK3M5LS-GR5RX5G-LLCK8EA"
+    filled = with_defaults({"provider": {**AYRSHARE, "profile_keys": [key], "platforms": ["x", "instagram"]}})
+    expected = "profile-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+    assert filled["provider"]["_account_ids"] == [expected] == [ayrshare_account_id(key)]
+    assert filled["provider"]["_profile_key_by_account"] == {expected: key}
+    assert filled["provider"]["_request_platforms"] == ["instagram", "twitter"]  # x is "twitter" to Ayrshare
+
+
+def test_user_config_is_not_mutated():
+    config = {"provider": dict(AYRSHARE)}
+    with_defaults(config)
+    assert config == {"provider": AYRSHARE}
