@@ -235,3 +235,4 @@ class TestSocial:
 def test_extractors_tolerate_empty_bodies(body):
     for extractor in (AyrshareHistoryExtractor, AyrsharePostAnalyticsExtractor, AyrshareLinkExtractor, AyrshareSocialExtractor):
         assert extract(extractor, body) == []
+

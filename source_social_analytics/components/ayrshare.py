@@ -101,7 +101,8 @@ class AyrsharePostAnalyticsExtractor(RecordExtractor):
     Out: ``{"post_id": "eIT9…", "platform": "x", "platform_post_id": "1288…", "post_url": …, "thread_position": 1,
          "likes": 4, "impressions": None, …, "raw_metrics": {…}, "metric_errors": []}``.
          A platform the vendor reports as failed gives a record with every metric None and the vendor's
-         message in ``metric_errors``, so that the gap is visible rather than silent.
+         message in ``metric_errors``, so that the gap is visible rather than silent. (A post the networks
+         no longer know answers 404 code 186; the manifest's error handler skips it with a warning.)
     """
 
     config: Config
@@ -128,6 +129,7 @@ class AyrsharePostAnalyticsExtractor(RecordExtractor):
         for error in body.get("errors") or []:
             platform = error.get("platform") if isinstance(error, Mapping) else None
             if platform and platform not in seen:
+                seen.add(platform)
                 yield self.record(post_id, platform, error, 1)
 
     @staticmethod

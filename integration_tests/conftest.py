@@ -1,0 +1,149 @@
+"""Integration fixtures: the emulator on 127.0.0.1 and the installed CLI, run as a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import requests
+
+from integration_tests.emulator import Emulator, default_vendors
+from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS
+
+
+def cli_command() -> List[str]:
+    """The console script installed next to this interpreter (what Airbyte's image runs)."""
+    script = Path(sys.executable).with_name("source-social-analytics")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "source_social_analytics.run"]
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    messages: List[Dict[str, Any]] = field(default_factory=list)
+
+    def of_type(self, kind: str) -> List[Dict[str, Any]]:
+        return [m for m in self.messages if m.get("type") == kind]
+
+    def records(self, stream: Optional[str] = None) -> List[Dict[str, Any]]:
+        return [m["record"]["data"] for m in self.of_type("RECORD") if stream is None or m["record"]["stream"] == stream]
+
+    def states(self) -> List[Dict[str, Any]]:
+        return [m["state"] for m in self.of_type("STATE")]
+
+    def final_states(self) -> List[Dict[str, Any]]:
+        last: Dict[str, Dict[str, Any]] = {}
+        for state in self.states():
+            last[state["stream"]["stream_descriptor"]["name"]] = state
+        return list(last.values())
+
+    def logs(self, level: str) -> List[str]:
+        return [m["log"]["message"] for m in self.of_type("LOG") if m["log"]["level"] == level]
+
+    def errors(self) -> List[Dict[str, Any]]:
+        return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
+
+
+class Cli:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._count = 0
+
+    def write(self, name: str, payload: Any) -> Path:
+        self._count += 1
+        path = self.workdir / f"{self._count:03d}-{name}.json"
+        path.write_text(json.dumps(payload))
+        return path
+
+    def run(self, command: str, config: Optional[Dict[str, Any]] = None, catalog: Any = None, state: Any = None, timeout: int = 240) -> CliResult:
+        args = cli_command() + [command]
+        if config is not None:
+            args += ["--config", str(self.write("config", config))]
+        if catalog is not None:
+            args += ["--catalog", str(self.write("catalog", catalog))]
+        if state is not None:
+            args += ["--state", str(self.write("state", state))]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=self.workdir, env=env)
+        messages = []
+        for line in proc.stdout.splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                messages.append(json.loads(line))
+        return CliResult(proc.returncode, proc.stdout, proc.stderr, messages)
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    with Emulator(default_vendors()) as running:
+        yield running
+
+
+@pytest.fixture
+def api(emulator):
+    """The emulator's test hooks, reset around each test."""
+
+    class Api:
+        url = emulator.url
+
+        def requests(self, path_prefix: str = "") -> List[Dict[str, Any]]:
+            log = requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
+            return [entry for entry in log if entry["path"].startswith(path_prefix)]
+
+        def fault(self, path: str, status: int, times: int = 1, headers=None, body=None) -> None:
+            spec = {"path": path, "status": status, "times": times, "headers": headers or {}}
+            if body is not None:
+                spec["body"] = body
+            requests.post(f"{emulator.url}/__emulator__/faults", json=spec, timeout=10).raise_for_status()
+
+    requests.delete(f"{emulator.url}/__emulator__/requests", timeout=10)
+    requests.delete(f"{emulator.url}/__emulator__/faults", timeout=10)
+    yield Api()
+    requests.delete(f"{emulator.url}/__emulator__/faults", timeout=10)
+
+
+@pytest.fixture
+def cli(tmp_path) -> Cli:
+    return Cli(tmp_path)
+
+
+@pytest.fixture
+def ayrshare_config(emulator) -> Dict[str, Any]:
+    return {
+        "provider": {
+            "provider_type": "ayrshare",
+            "api_key": API_KEY,
+            "base_url": f"{emulator.url}/api",
+        },
+        "start_date": __import__("pendulum").today("UTC").subtract(days=60).to_date_string(),
+    }
+
+
+@pytest.fixture
+def ayrshare_profiles_config(ayrshare_config) -> Dict[str, Any]:
+    config = json.loads(json.dumps(ayrshare_config))
+    config["provider"]["profile_keys"] = list(PROFILE_KEYS.values())
+    return config
+
+
+def catalog_for(discovered: CliResult, sync_mode: str = "incremental") -> Dict[str, Any]:
+    [catalog] = [m["catalog"] for m in discovered.of_type("CATALOG")]
+    return {
+        "streams": [
+            {
+                "stream": stream,
+                "sync_mode": sync_mode,
+                "destination_sync_mode": "append_dedup" if sync_mode == "incremental" else "overwrite",
+                "cursor_field": stream.get("default_cursor_field") if sync_mode == "incremental" else None,
+                "primary_key": stream.get("source_defined_primary_key"),
+            }
+            for stream in catalog["streams"]
+        ]
+    }
