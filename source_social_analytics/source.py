@@ -121,7 +121,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
             cursor = earliest_cursor(self._connector_state_manager.get_stream_state(stream_name, None))
             start = cursor.subtract(days=lookback) if cursor else pendulum.parse(self._config["start_date"])
             oldest = pendulum.now("UTC").subtract(days=reach_days)
-            if start < oldest:
+            if start.date() < oldest.date():
                 logger.warning(
                     f"{stream_name}: the sync window starts {start.to_date_string()}, but the API only reaches back "
                     f"{reach_days} days (to {oldest.to_date_string()}); data from before then cannot be read. "
