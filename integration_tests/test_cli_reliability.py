@@ -23,7 +23,8 @@ def test_transient_5xx_is_retried_and_the_sync_completes(cli, ayrshare_config, c
     api.fault("/api/analytics/social", 503, times=2, headers={"Retry-After": "1"}, body={"message": "upstream unavailable"})
     result = cli.run("read", ayrshare_config, only(catalog, "social_statistics"))
     assert result.returncode == 0, result.errors()
-    assert len(api.requests("/api/analytics/social")) == 3  # two failures, then success
+    platforms = 9  # one request per platform Ayrshare's /analytics/social accepts
+    assert len(api.requests("/api/analytics/social")) == platforms + 2  # two failures, each retried
     assert {r["platform"] for r in result.records("social_statistics")} >= {"facebook", "instagram", "x"}
 
 
@@ -71,3 +72,12 @@ def test_state_is_emitted_per_partition_so_a_killed_sync_resumes(cli, ayrshare_p
     partitions = state["stream"]["stream_state"]["states"]
     assert len(partitions) == 2  # one cursor per profile, each resumable on its own
     assert all(p["partition"]["account_id"].startswith("profile-") for p in partitions)
+
+
+def test_a_platform_refused_with_400_is_skipped_with_a_warning_and_the_others_go_on(cli, ayrshare_config, catalog, api):
+    api.fault("/api/analytics/social", 400, times=1,
+              body={"action": "analytics", "status": "error", "code": 156, "message": "Platform not linked."})
+    result = cli.run("read", ayrshare_config, only(catalog, "social_statistics"))
+    assert result.returncode == 0, result.errors()
+    assert any("HTTP 400" in w and "Platform not linked." in w for w in result.logs("WARN"))
+    assert len(result.records("social_statistics")) >= 5
