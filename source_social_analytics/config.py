@@ -10,11 +10,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import ipaddress
-from typing import Any, Dict, List, Literal, Mapping, Optional, Union
+from typing import Annotated, Any, Dict, List, Literal, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
 import pendulum
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DATE_FORMAT = "YYYY-MM-DD"
 DEFAULT_LOOKBACK_DAYS = 7
@@ -61,6 +61,22 @@ def _check_base_url(value: Optional[str]) -> Optional[str]:
     )
 
 
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _unique(values: Optional[List[str]]) -> Optional[List[str]]:
+    if values is not None and len(set(values)) != len(values):
+        raise ValueError("must not list the same value twice")
+    return values
+
+
+Secret = Annotated[str, AfterValidator(_non_empty)]
+IdList = Annotated[Optional[List[Annotated[str, AfterValidator(_non_empty)]]], AfterValidator(_unique)]
+
+
 class _Provider(BaseModel):
     model_config = ConfigDict(extra="allow")
     base_url: Optional[str] = None
@@ -68,60 +84,32 @@ class _Provider(BaseModel):
     _validate_base_url = field_validator("base_url")(classmethod(lambda cls, v: _check_base_url(v)))
 
 
-def _non_empty(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-def _unique_non_empty(values: Optional[List[str]]) -> Optional[List[str]]:
-    if values is None:
-        return None
-    for item in values:
-        _non_empty(item)
-    if len(set(values)) != len(values):
-        raise ValueError("must not list the same value twice")
-    return values
-
-
 class AyrshareProvider(_Provider):
     provider_type: Literal["ayrshare"]
-    api_key: str
-    profile_keys: Optional[List[str]] = None
+    api_key: Secret
+    profile_keys: IdList = None
     platforms: Optional[List[Literal[AYRSHARE_PLATFORMS]]] = None  # type: ignore[valid-type]
-
-    _key = field_validator("api_key")(classmethod(lambda cls, v: _non_empty(v)))
-    _keys = field_validator("profile_keys")(classmethod(lambda cls, v: _unique_non_empty(v)))
 
 
 class HighLevelProvider(_Provider):
     provider_type: Literal["highlevel"]
-    access_token: str
-    location_id: str
-    profile_ids: Optional[List[str]] = None
+    access_token: Secret
+    location_id: Secret
+    profile_ids: IdList = None
     platforms: Optional[List[Literal[HIGHLEVEL_PLATFORMS]]] = None  # type: ignore[valid-type]
     api_version: Literal["2021-07-28", "v3"] = "2021-07-28"
-
-    _token = field_validator("access_token", "location_id")(classmethod(lambda cls, v: _non_empty(v)))
-    _ids = field_validator("profile_ids")(classmethod(lambda cls, v: _unique_non_empty(v)))
 
 
 class MosaicProvider(_Provider):
     provider_type: Literal["mosaic"]
-    api_key: str
-    social_connection_ids: Optional[List[str]] = None
-
-    _key = field_validator("api_key")(classmethod(lambda cls, v: _non_empty(v)))
-    _ids = field_validator("social_connection_ids")(classmethod(lambda cls, v: _unique_non_empty(v)))
+    api_key: Secret
+    social_connection_ids: IdList = None
 
 
 class PostPostProvider(_Provider):
     provider_type: Literal["postpost"]
-    api_key: str
-    platform_ids: Optional[List[str]] = None
-
-    _key = field_validator("api_key")(classmethod(lambda cls, v: _non_empty(v)))
-    _ids = field_validator("platform_ids")(classmethod(lambda cls, v: _unique_non_empty(v)))
+    api_key: Secret
+    platform_ids: IdList = None
 
     @field_validator("platform_ids")
     @classmethod

@@ -7,14 +7,11 @@ module and are documented in README.md.
 from __future__ import annotations
 
 import logging
-from dataclasses import InitVar, dataclass
+from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional
 
-import requests
-from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
-from airbyte_cdk.sources.types import Config
-
 from .dates import to_utc_iso
+from .extractors import JsonBodyExtractor
 from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, normalize, to_number
 
 logger = logging.getLogger("airbyte")
@@ -26,20 +23,12 @@ def platform_name(ayrshare_platform: str) -> str:
     return "x" if name == "twitter" else name
 
 
-def _body(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        logger.warning("Ayrshare answered %s with a body that is not JSON; no records taken from it.", response.url)
-        return None
-
-
 def _is_error(entry: Any) -> bool:
     return isinstance(entry, Mapping) and str(entry.get("status", "")).lower() == "error"
 
 
 @dataclass
-class AyrshareHistoryExtractor(RecordExtractor):
+class AyrshareHistoryExtractor(JsonBodyExtractor):
     """Posts from ``GET /history``, in either documented form, with one ``published_at``.
 
     In:  ``{"history": [{"id": "rhn6…", "created": "2022-05-20T17:25:06Z", "scheduleDate": {"_seconds": …,
@@ -50,14 +39,7 @@ class AyrshareHistoryExtractor(RecordExtractor):
          has ``published_platforms: []`` (the manifest filters those out: they have no analytics).
     """
 
-    config: Config
-    parameters: InitVar[Mapping[str, Any]]
-
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        pass
-
-    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
-        body = _body(response)
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
         items = body.get("history") if isinstance(body, Mapping) else body
         if not isinstance(items, list):
             return
@@ -92,7 +74,7 @@ class AyrshareHistoryExtractor(RecordExtractor):
 
 
 @dataclass
-class AyrsharePostAnalyticsExtractor(RecordExtractor):
+class AyrsharePostAnalyticsExtractor(JsonBodyExtractor):
     """One record per destination from ``POST /analytics/post``; one per tweet of an X thread.
 
     In:  ``{"status": "success", "id": "eIT9…", "facebook": {"id": "1049…", "postUrl": "…", "analytics": {"likeCount": 12, …}},
@@ -105,14 +87,7 @@ class AyrsharePostAnalyticsExtractor(RecordExtractor):
          no longer know answers 404 code 186; the manifest's error handler skips it with a warning.)
     """
 
-    config: Config
-    parameters: InitVar[Mapping[str, Any]]
-
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        pass
-
-    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
-        body = _body(response)
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
         if not isinstance(body, Mapping):
             return
         post_id = body.get("id")
@@ -157,7 +132,7 @@ class AyrsharePostAnalyticsExtractor(RecordExtractor):
 
 
 @dataclass
-class AyrshareLinkExtractor(RecordExtractor):
+class AyrshareLinkExtractor(JsonBodyExtractor):
     """Shortened links from ``GET /analytics/links`` (a top-level array).
 
     In:  ``[{"linkEventStats": [{"count": "6", "event": "CLICK", "platform": "OTHER"}], "link": "https://…",
@@ -168,14 +143,7 @@ class AyrshareLinkExtractor(RecordExtractor):
          sends no ``linkEventStats`` at all it is None (unknown), not 0.
     """
 
-    config: Config
-    parameters: InitVar[Mapping[str, Any]]
-
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        pass
-
-    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
-        body = _body(response)
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
         items = body if isinstance(body, list) else (body or {}).get("links") if isinstance(body, Mapping) else None
         for item in items or []:
             if isinstance(item, Mapping) and item.get("shortLink"):
@@ -202,7 +170,7 @@ class AyrshareLinkExtractor(RecordExtractor):
 
 
 @dataclass
-class AyrshareSocialExtractor(RecordExtractor):
+class AyrshareSocialExtractor(JsonBodyExtractor):
     """One record per platform from ``POST /analytics/social``.
 
     In:  ``{"status": "success", "instagram": {"analytics": {"followersCount": 5120, "followsCount": 180, …},
@@ -212,14 +180,7 @@ class AyrshareSocialExtractor(RecordExtractor):
          the profile) gives no record and a warning naming the platform and the vendor's message.
     """
 
-    config: Config
-    parameters: InitVar[Mapping[str, Any]]
-
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        pass
-
-    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
-        body = _body(response)
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
         if not isinstance(body, Mapping):
             return
         for key, value in body.items():
