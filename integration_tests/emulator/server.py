@@ -21,7 +21,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 CONTROL_PREFIX = "/__emulator__"
@@ -58,9 +58,6 @@ class Response:
     status: int
     body: Any = None
     headers: Dict[str, str] = field(default_factory=dict)
-
-
-Handler = Callable[[Request], Response]
 
 
 class Vendor:
