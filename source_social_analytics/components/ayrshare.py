@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional
 
 from .dates import to_utc_iso
 from .extractors import JsonBodyExtractor
-from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, normalize, to_number
+from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number
 
 logger = logging.getLogger("airbyte")
 
@@ -213,8 +213,8 @@ class AyrshareSocialExtractor(JsonBodyExtractor):
         mapping = SOCIAL_METRICS.get(platform, {})
         values = normalize(analytics, mapping, METRIC_COLUMNS + ACCOUNT_COLUMNS)
         if platform == "linkedin" and values["followers"] is None:
-            organic = to_number((analytics.get("followers") or {}).get("organicFollowerCount")) if isinstance(analytics.get("followers"), Mapping) else None
-            paid = to_number((analytics.get("followers") or {}).get("paidFollowerCount")) if isinstance(analytics.get("followers"), Mapping) else None
+            organic = to_number(dig(analytics, "followers.organicFollowerCount"))
+            paid = to_number(dig(analytics, "followers.paidFollowerCount"))
             if organic is not None or paid is not None:
                 values["followers"] = (organic or 0) + (paid or 0)
         raw = dict(analytics)
