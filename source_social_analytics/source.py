@@ -74,7 +74,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         for key in provider.get("profile_keys") or []:
             add_to_secrets(key)
 
-    def _raiseconfig_problem(self) -> None:
+    def _raise_config_problem(self) -> None:
         problem = self.config_problem()
         if problem:
             raise AirbyteTracedException(message=problem, internal_message=problem, failure_type=FailureType.config_error)
@@ -97,7 +97,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         return AirbyteConnectionStatus(status=Status.FAILED, message=str(reason))
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
-        self._raiseconfig_problem()
+        self._raise_config_problem()
         return super().discover(logger, config)
 
     def read(
@@ -107,7 +107,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         catalog: ConfiguredAirbyteCatalog,
         state: Optional[Union[List[AirbyteStateMessage], MutableMapping[str, Any]]] = None,
     ) -> Iterator[AirbyteMessage]:
-        self._raiseconfig_problem()
+        self._raise_config_problem()
         self._warn_about_unreachable_windows(logger, catalog)
         yield from super().read(logger, config, catalog, state)
 
