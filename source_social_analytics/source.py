@@ -1,12 +1,18 @@
-"""The declarative source: manifest.yaml plus the config checks every command runs first."""
+"""The declarative source: manifest.yaml, plus the config checks every command runs first.
+
+The manifest alone is a complete connector (its ``config_normalization_rules`` fill defaults and derived
+values, so the CDK's own YamlDeclarativeSource reads the same records from a raw config). This subclass adds
+what a user needs around it: every config mistake named by field before any request, the cheapest check
+call of the configured provider, and a warning when a stream's window starts before what its API reaches.
+"""
 from __future__ import annotations
 
+import copy
 import logging
-
-import pendulum
 from pathlib import Path
 from typing import Any, Iterator, List, Mapping, MutableMapping, Optional, Union
 
+import pendulum
 from airbyte_cdk.models import (
     AirbyteCatalog,
     AirbyteConnectionStatus,
@@ -18,26 +24,16 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.sources.declarative.checks.check_stream import CheckStream
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
-from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import ConfigError, validate_config, with_defaults
+from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
 from .components.dates import earliest_cursor
+from .config import ConfigError, validate_config
+from .providers import PROVIDERS
 
 # Absolute: YamlDeclarativeSource tries the path relative to the CWD first, so a stray ./manifest.yaml
 # in the user's working directory would otherwise win.
 MANIFEST_PATH = str(Path(__file__).resolve().parent / "manifest.yaml")
-
-# Streams whose API cannot reach further back than this many days (Ayrshare links: lastDays 1..30).
-STREAM_REACH_DAYS = {
-    "link_analytics": 30,
-}
-
-# The stream whose first request is the cheapest authenticated call for each provider: one request,
-# no parent stream, and it needs the same plan as the rest of the sync.
-CHECK_STREAM_BY_PROVIDER = {
-    "ayrshare": "link_analytics",
-}
 
 
 class SourceSocialAnalytics(YamlDeclarativeSource):
@@ -48,14 +44,9 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         state: Optional[List[AirbyteStateMessage]] = None,
         **kwargs: Any,
     ) -> None:
-        self._raw_config = dict(config) if config is not None else None
-        super().__init__(
-            path_to_yaml=MANIFEST_PATH,
-            catalog=catalog,
-            config=with_defaults(config) if config is not None else None,
-            state=state,
-            **kwargs,
-        )
+        # a deep copy: the CDK's normalization writes into nested objects (provider.*) of the dict it gets
+        self._raw_config = copy.deepcopy(dict(config)) if config is not None else None
+        super().__init__(path_to_yaml=MANIFEST_PATH, catalog=catalog, config=copy.deepcopy(self._raw_config), state=state, **kwargs)
 
     # -- config errors first, on every command that has a config ------------------------------------
     def config_problem(self) -> Optional[str]:
@@ -65,32 +56,27 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
             validate_config(self._raw_config)
         except ConfigError as error:
             return str(error)
-        self._mask_secret_lists()
         return None
-
-    def _mask_secret_lists(self) -> None:
-        """The CDK masks airbyte_secret *strings*; each element of a secret list must be added by hand."""
-        provider = (self._raw_config or {}).get("provider") or {}
-        for key in provider.get("profile_keys") or []:
-            add_to_secrets(key)
 
     def _raise_config_problem(self) -> None:
         problem = self.config_problem()
         if problem:
             raise AirbyteTracedException(message=problem, internal_message=problem, failure_type=FailureType.config_error)
 
+    def _provider(self):
+        return PROVIDERS[self._config["provider"]["provider_type"]]
+
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         problem = self.config_problem()
         if problem:
             return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
-        provider_type = self._config["provider"]["provider_type"]
-        stream_name = CHECK_STREAM_BY_PROVIDER.get(provider_type)
-        if stream_name is None:
+        provider = self._provider()
+        if provider.check_stream is None:
             return AirbyteConnectionStatus(
                 status=Status.FAILED,
-                message=f"provider_type {provider_type!r} is not supported by this version of the connector yet.",
+                message=f"provider_type {provider.name!r} is not supported by this version of the connector yet.",
             )
-        checker = CheckStream(stream_names=[stream_name], parameters={})
+        checker = CheckStream(stream_names=[provider.check_stream], parameters={})
         ok, reason = checker.check_connection(self, logger, self._config)
         if ok:
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
@@ -115,7 +101,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         """Say so when a stream's window starts before what its API can reach: those days cannot be synced."""
         selected = {configured.stream.name for configured in catalog.streams}
         lookback = int(self._config.get("lookback_window_days") or 0)
-        for stream_name, reach_days in STREAM_REACH_DAYS.items():
+        for stream_name, reach_days in self._provider().reach_days.items():
             if stream_name not in selected:
                 continue
             cursor = earliest_cursor(self._connector_state_manager.get_stream_state(stream_name, None))

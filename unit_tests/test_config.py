@@ -4,7 +4,9 @@ import hashlib
 import pendulum
 import pytest
 
-from source_social_analytics.config import ConfigError, ayrshare_account_id, validate_config, with_defaults
+from source_social_analytics.components.ayrshare import account_id as ayrshare_account_id
+from source_social_analytics.config import ConfigError, validate_config
+from source_social_analytics.source import SourceSocialAnalytics
 
 AYRSHARE = {"provider_type": "ayrshare", "api_key": "2MPXPKQ-S03M5LS-GR5RX5G-AZCK8EA"}
 
@@ -31,6 +33,12 @@ def test_a_complete_config_is_valid():
         ({"provider": AYRSHARE, "lookback_window_days": 91}, "`lookback_window_days`"),
         ({"provider": AYRSHARE, "lookback_window_days": -1}, "`lookback_window_days`"),
         ({"provider": {**AYRSHARE, "base_url": "http://api.example.com/api"}}, "`provider.base_url` must be an https:// URL"),
+        ({"provider": {**AYRSHARE, "base_url": "HTTP://127.0.0.1:9/api"}}, "`provider.base_url` must be an https:// URL"),
+        ({"provider": {**AYRSHARE, "base_url": " http://127.0.0.1:9/api"}}, "`provider.base_url` must be an https:// URL"),
+        ({"provider": {**AYRSHARE, "base_url": "http://evil.example.com\\@127.0.0.1:9/api"}}, "`provider.base_url` must be an https:// URL"),
+        ({"provider": {**AYRSHARE, "api_key": "2MPXPKQ-S03M5LS\n"}}, "`provider.api_key` has spaces or a line break"),
+        ({"provider": {**AYRSHARE, "api_key": "2MPXPKQ-S03M5LSé"}}, "`provider.api_key` holds a character that cannot be sent"),
+        ({"provider": {**AYRSHARE, "profile_keys": ["AX1XGG-9jK3M5LS\n"]}}, "`provider.profile_keys` has spaces or a line break"),
         ({"provider": {**AYRSHARE, "platforms": ["myspace"]}}, "`provider.platforms`"),
         ({"provider": {**AYRSHARE, "profile_keys": ["a", "a"]}}, "`provider.profile_keys` must not list the same value twice"),
         ({"provider": {"provider_type": "highlevel", "access_token": "t"}}, "`provider.location_id` is required"),
@@ -56,8 +64,13 @@ def test_the_message_never_echoes_a_secret():
     assert "AX1XGG-SECRET" not in message
 
 
-def test_defaults():
-    filled = with_defaults({"provider": {**AYRSHARE, "base_url": "http://127.0.0.1:1/api/"}})
+def normalized(config):
+    """The config as the manifest's config_normalization_rules leave it (what every stream reads)."""
+    return SourceSocialAnalytics(config=config)._config
+
+
+def test_the_manifest_fills_the_defaults():
+    filled = normalized({"provider": {**AYRSHARE, "base_url": "http://127.0.0.1:1/api/"}})
     today = pendulum.today("UTC")
     assert filled["start_date"] == today.subtract(days=30).to_date_string()
     assert filled["end_date"] == today.to_date_string()
@@ -65,12 +78,12 @@ def test_defaults():
     assert filled["provider"]["base_url"] == "http://127.0.0.1:1/api"
     assert filled["provider"]["_account_ids"] == ["primary"]
     assert filled["provider"]["_social_platforms"][:3] == ["facebook", "gmb", "instagram"]
-    assert with_defaults({"provider": {"provider_type": "ayrshare"}})["provider"]["base_url"] == "https://app.ayrshare.com/api"
+    assert normalized({"provider": dict(AYRSHARE)})["provider"]["base_url"] == "https://app.ayrshare.com/api"
 
 
 def test_profile_partitions_carry_a_hash_never_the_key():
     key = "AX1XGG-9jK3M5LS-GR5RX5G-LLCK8EA"
-    filled = with_defaults({"provider": {**AYRSHARE, "profile_keys": [key], "platforms": ["x", "instagram"]}})
+    filled = normalized({"provider": {**AYRSHARE, "profile_keys": [key], "platforms": ["x", "instagram"]}})
     expected = "profile-" + hashlib.sha256(key.encode()).hexdigest()[:12]
     assert filled["provider"]["_account_ids"] == [expected] == [ayrshare_account_id(key)]
     assert filled["provider"]["_profile_key_by_account"] == {expected: key}
@@ -79,5 +92,25 @@ def test_profile_partitions_carry_a_hash_never_the_key():
 
 def test_user_config_is_not_mutated():
     config = {"provider": dict(AYRSHARE)}
-    with_defaults(config)
+    normalized(config)
     assert config == {"provider": AYRSHARE}
+
+
+def test_the_spec_pattern_and_our_check_agree_on_every_base_url():
+    """One URL rule: what the spec's pattern refuses, our check refuses too (so the CDK never prints the config)."""
+    import re
+
+    from source_social_analytics.config import base_url_pattern
+
+    spec = SourceSocialAnalytics().spec(None).connectionSpecification
+    branch_patterns = {branch["properties"]["base_url"]["pattern"] for branch in spec["properties"]["provider"]["oneOf"]}
+    assert branch_patterns == {base_url_pattern()}
+    for url in ["HTTP://127.0.0.1:9/api", " http://127.0.0.1:9/api", "http://evil.example.com\\@127.0.0.1:9/", "https://a.b/c d",
+                "http://127.0.0.1:9/api", "https://api.ayrshare.com/api", "http://localhost:8/x", "https://Api.example.com"]:
+        accepted_by_spec = re.search(base_url_pattern(), url) is not None
+        try:
+            validate_config({"provider": {**AYRSHARE, "base_url": url}})
+            accepted_by_us = True
+        except ConfigError:
+            accepted_by_us = False
+        assert accepted_by_spec == accepted_by_us, url

@@ -1,4 +1,5 @@
 """Local emulator of the vendors' APIs (see server.py)."""
-from .server import Emulator, default_vendors
+from .server import Emulator
+from .vendors import default_vendors
 
 __all__ = ["Emulator", "default_vendors"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Deque, Dict, List, Optional
 
-from .server import Request, Response, Vendor
+from .base import Request, Response, Vendor
 
 API_KEY = "EMU7XKQ-S03M5LS-GR5RX5G-AZCK8EA"
 PROFILE_KEYS = {
@@ -175,7 +175,8 @@ class AyrshareEmulator(Vendor):
     prefix = "/api"
     name = "ayrshare"
 
-    def __init__(self) -> None:
+    def __init__(self, scale: int = 1) -> None:
+        super().__init__(scale)
         self._limiter = _RateLimiter()
         self._cache_day: Optional[date] = None
         self._profiles: Dict[str, Profile] = {}

@@ -1,73 +1,49 @@
-"""A local HTTP emulator of the vendors' analytics APIs, for tests and the demo sync.
+"""A local HTTP emulator of the vendors' analytics APIs, for tests, the demo sync and benchmarks.
 
 Written from the vendors' pages (``shared/seeds``) and ``shared/api-notes.md`` only, never from the
-connector's code. One server hosts every vendor under its own path prefix (Ayrshare under ``/api``),
-binds to 127.0.0.1 only, and keeps a log of the requests it answered so that tests can count them.
+connector's code. One server hosts every vendor under its own path prefix (see ``vendors.py``), binds to
+127.0.0.1 only, and keeps a log of the requests it answered so that tests can count them.
 
 Test hooks live under ``/__emulator__/`` (never part of a vendor API):
 
-- ``GET /__emulator__/requests``          the request log (method, path, query, vendor)
+- ``GET /__emulator__/requests``          the request log (method, path, query, vendor, body)
 - ``DELETE /__emulator__/requests``       clear the log
 - ``POST /__emulator__/faults``           ``{"path": "/api/analytics/social", "status": 500, "times": 2,
                                           "headers": {...}, "body": {...}}``: the next ``times`` requests
-                                          whose path starts with ``path`` get that answer instead
+                                          whose path starts with ``path`` get that answer instead. ``"kind"``
+                                          instead of ``status`` picks a fault that is not an HTTP answer:
+                                          ``truncated`` (a 200 whose JSON is cut), ``html`` (a 502 HTML page),
+                                          ``hang`` (no answer for ``seconds``), ``drop`` (connection closed).
 - ``DELETE /__emulator__/faults``         drop all pending faults
+- ``PUT /__emulator__/settings``          ``{"fault_rate": 0.2, "fault_seed": 1, "latency_ms": 100,
+                                          "hang_seconds": 5}``: random faults on a deterministic share of
+                                          requests, and a fixed latency on every answer
+
+Random fault mode (``fault_rate`` > 0, or ``--fault-rate``): that share of vendor requests, picked by a
+seeded generator, gets one of: 429 with ``Retry-After: 1``, 429 without it, 500, 502, 503, an HTML error
+page, a 200 with truncated JSON, a slow answer (``hang_seconds``, past the client's read timeout), or a
+dropped connection. A retried request draws again, so a client that retries gets through.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
+
+from .base import Request, Response, Vendor
+from .vendors import default_vendors
 
 CONTROL_PREFIX = "/__emulator__"
 
-
-@dataclass
-class Request:
-    """What a vendor handler gets: the parsed request."""
-
-    method: str
-    path: str
-    query: Dict[str, List[str]]
-    headers: Mapping[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        if not self.body:
-            return None
-        return json.loads(self.body.decode("utf-8"))
-
-    def header(self, name: str) -> Optional[str]:
-        for key, value in self.headers.items():
-            if key.lower() == name.lower():
-                return value
-        return None
-
-    def param(self, name: str) -> Optional[str]:
-        values = self.query.get(name)
-        return values[0] if values else None
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any = None
-    headers: Dict[str, str] = field(default_factory=dict)
-
-
-class Vendor:
-    """A vendor emulation: a path prefix and a handler for requests under it."""
-
-    prefix: str = ""
-    name: str = ""
-
-    def handle(self, request: Request) -> Response:  # pragma: no cover - interface
-        raise NotImplementedError
+RANDOM_FAULT_KINDS = ("429-retry-after", "429", "500", "502", "503", "html", "truncated", "hang", "drop")
+HTML_ERROR_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 @dataclass
@@ -77,15 +53,25 @@ class _Fault:
     times: int
     headers: Dict[str, str]
     body: Any
+    kind: str = "status"
+    seconds: float = 0.0
 
 
 class EmulatorState:
-    """Request log and injected faults, shared by all handler threads."""
+    """Request log, injected faults and settings, shared by all handler threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, fault_rate: float = 0.0, fault_seed: int = 1, latency_ms: float = 0.0, hang_seconds: float = 5.0) -> None:
         self._lock = threading.Lock()
         self.requests: List[Dict[str, Any]] = []
         self._faults: List[_Fault] = []
+        self.latency_ms = latency_ms
+        self.hang_seconds = hang_seconds
+        self.configure_random_faults(fault_rate, fault_seed)
+
+    def configure_random_faults(self, rate: float, seed: int) -> None:
+        with self._lock:
+            self.fault_rate = float(rate)
+            self._random = random.Random(seed)
 
     def log(self, entry: Dict[str, Any]) -> None:
         with self._lock:
@@ -109,27 +95,58 @@ class EmulatorState:
                 if path.startswith(fault.path) and fault.times > 0:
                     fault.times -= 1
                     return fault
+            if self.fault_rate > 0 and self._random.random() < self.fault_rate:
+                return _random_fault(self._random.choice(RANDOM_FAULT_KINDS), self.hang_seconds)
         return None
+
+
+def _random_fault(kind: str, hang_seconds: float) -> _Fault:
+    if kind.startswith("429"):
+        headers = {"Retry-After": "1"} if kind == "429-retry-after" else {}
+        return _Fault("", 429, 1, headers, {"error": "Too many requests (emulated fault)"})
+    if kind.isdigit():
+        return _Fault("", int(kind), 1, {}, {"error": f"emulated server error {kind}"})
+    return _Fault("", 502 if kind == "html" else 200, 1, {}, None, kind=kind, seconds=hang_seconds)
 
 
 def _make_handler_class(vendors: List[Vendor], state: EmulatorState) -> type:
     class _RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once (keep-alive answers took ~40 ms)
         server_version = "social-analytics-emulator/1.0"
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             return  # keep test output clean; the request log is kept in `state`
 
         def _send(self, response: Response) -> None:
-            payload = b"" if response.body is None else json.dumps(response.body).encode("utf-8")
+            if response.raw is not None:
+                payload = response.raw
+            else:
+                payload = b"" if response.body is None else json.dumps(response.body).encode("utf-8")
             self.send_response(response.status)
-            if response.body is not None:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+            if payload:
+                self.send_header("Content-Type", response.content_type)
             for key, value in response.headers.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+
+        def _send_fault(self, fault: _Fault, request: Request, vendor: Optional[Vendor]) -> None:
+            if fault.kind == "status":
+                self._send(Response(fault.status, fault.body, dict(fault.headers)))
+            elif fault.kind == "html":
+                self._send(Response(fault.status or 502, raw=HTML_ERROR_PAGE, content_type="text/html"))
+            elif fault.kind == "truncated":
+                # the real answer, cut in the middle: a 200 whose body is not JSON
+                real = vendor.handle(request) if vendor else Response(200, {"data": []})
+                whole = real.raw if real.raw is not None else json.dumps(real.body).encode("utf-8")
+                self._send(Response(200, raw=whole[: max(1, len(whole) // 2)], headers=real.headers))
+            elif fault.kind == "hang":
+                time.sleep(fault.seconds)
+                self.close_connection = True
+            elif fault.kind == "drop":
+                self.close_connection = True  # nothing written: the client sees the connection dropped
 
         def _dispatch(self) -> None:
             split = urlsplit(self.path)
@@ -154,11 +171,14 @@ def _make_handler_class(vendors: List[Vendor], state: EmulatorState) -> type:
                     "vendor": vendor.name if vendor else None,
                     "profile_key": request.header("Profile-Key"),
                     "body": _safe_json(body),
+                    "at": time.time(),
                 }
             )
+            if state.latency_ms:
+                time.sleep(state.latency_ms / 1000.0)
             fault = state.take_fault(request.path)
             if fault is not None:
-                self._send(Response(fault.status, fault.body, dict(fault.headers)))
+                self._send_fault(fault, request, vendor)
                 return
             if vendor is None:
                 self._send(Response(404, {"error": f"no such path: {request.path}"}))
@@ -185,12 +205,21 @@ def _make_handler_class(vendors: List[Vendor], state: EmulatorState) -> type:
                         times=int(spec.get("times", 1)),
                         headers={k: str(v) for k, v in (spec.get("headers") or {}).items()},
                         body=spec.get("body", {"error": "injected fault"}),
+                        kind=spec.get("kind", "status"),
+                        seconds=float(spec.get("seconds", state.hang_seconds)),
                     )
                 )
                 return Response(200, {"added": True})
             if what == "faults" and request.method == "DELETE":
                 state.clear_faults()
                 return Response(200, {"cleared": True})
+            if what == "settings" and request.method == "PUT":
+                spec = request.json() or {}
+                if "fault_rate" in spec or "fault_seed" in spec:
+                    state.configure_random_faults(float(spec.get("fault_rate", state.fault_rate)), int(spec.get("fault_seed", 1)))
+                state.latency_ms = float(spec.get("latency_ms", state.latency_ms))
+                state.hang_seconds = float(spec.get("hang_seconds", state.hang_seconds))
+                return Response(200, {"fault_rate": state.fault_rate, "latency_ms": state.latency_ms, "hang_seconds": state.hang_seconds})
             return Response(404, {"error": f"unknown control path {request.path}"})
 
         do_GET = _dispatch
@@ -214,10 +243,20 @@ def _safe_json(body: bytes) -> Any:
 class Emulator:
     """The running server. Use as a context manager, or ``start()`` / ``stop()``."""
 
-    def __init__(self, vendors: List[Vendor], host: str = "127.0.0.1", port: int = 0) -> None:
-        self.state = EmulatorState()
-        self._server = ThreadingHTTPServer((host, port), _make_handler_class(vendors, self.state))
+    def __init__(
+        self,
+        vendors: Optional[List[Vendor]] = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fault_rate: float = 0.0,
+        fault_seed: int = 1,
+        latency_ms: float = 0.0,
+        hang_seconds: float = 5.0,
+    ) -> None:
+        self.state = EmulatorState(fault_rate, fault_seed, latency_ms, hang_seconds)
+        self._server = ThreadingHTTPServer((host, port), _make_handler_class(vendors or default_vendors(), self.state))
         self._server.daemon_threads = True
+        self._server.request_queue_size = 64
         self._thread: Optional[threading.Thread] = None
 
     @property
@@ -246,17 +285,19 @@ class Emulator:
         self.stop()
 
 
-def default_vendors() -> List[Vendor]:
-    from .ayrshare import AyrshareEmulator
-
-    return [AyrshareEmulator()]
-
-
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description="Run the local vendor API emulator on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=0, help="port to bind (0 = any free port)")
+    parser.add_argument("--scale", type=int, default=1, help="multiply the size of every vendor's data set")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="wait this long before every answer")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that get a random fault (0..1)")
+    parser.add_argument("--fault-seed", type=int, default=1, help="seed of the random fault sequence")
+    parser.add_argument("--hang-seconds", type=float, default=5.0, help="how long a 'hang' fault waits before closing")
     args = parser.parse_args(argv)
-    emulator = Emulator(default_vendors(), port=args.port)
+    emulator = Emulator(
+        default_vendors(scale=args.scale), port=args.port, fault_rate=args.fault_rate,
+        fault_seed=args.fault_seed, latency_ms=args.latency_ms, hang_seconds=args.hang_seconds,
+    )
     # The first line on stdout is the base URL, so a parent process can read where we listen.
     print(emulator.url, flush=True)
     try:

@@ -1,20 +1,134 @@
-"""Ayrshare: the shapes only Python can flatten (seed 004, api-notes §1).
+"""Ayrshare: everything Ayrshare-specific in one place (seed 004, api-notes §1).
 
-Each extractor does one job on one endpoint's body and says in its docstring what goes in and what comes
-out. The metric mappings (vendor field -> our column) for every platform are data at the bottom of this
-module and are documented in README.md.
+- ``AyrshareConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers.py).
+- ``AyrshareDerivedConfig``: the derived config values the manifest's streams read.
+- ``AyrshareHistoryErrorHandler``: /history has no pagination; a window that comes back full is split.
+- Four extractors, one per endpoint body, each saying in its docstring what goes in and what comes out.
+- The metric mappings (vendor field -> our column) at the bottom, documented in README.md.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional
+from datetime import timedelta
+from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Union
+from urllib.parse import parse_qs, urlsplit
 
+import requests
+from airbyte_cdk.sources.declarative.transformations.config_transformations.config_transformation import ConfigTransformation
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
+from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
+
+from ..config import Provider, ProviderConfig, Secret, SecretList
 from .dates import to_utc_iso
+from .errors import VendorErrorHandler, json_or_none
 from .extractors import JsonBodyExtractor
 from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number
 
 logger = logging.getLogger("airbyte")
+
+# Ayrshare's platform names; "x" is accepted as the modern name of "twitter".
+PLATFORMS = (
+    "bluesky", "facebook", "gmb", "instagram", "linkedin", "pinterest", "reddit",
+    "snapchat", "telegram", "threads", "tiktok", "twitter", "x", "youtube",
+)
+# What POST /analytics/social accepts (seed 004); the default request when `platforms` is not set.
+SOCIAL_PLATFORMS = ("facebook", "gmb", "instagram", "linkedin", "pinterest", "reddit", "tiktok", "twitter", "youtube")
+
+
+class AyrshareConfig(ProviderConfig):
+    provider_type: Literal["ayrshare"]
+    api_key: Secret
+    profile_keys: SecretList = None
+    platforms: Optional[List[Literal[PLATFORMS]]] = None  # type: ignore[valid-type]
+
+
+def account_id(profile_key: Optional[str]) -> str:
+    """CONTRACT §3: `primary`, or `profile-` + the first 12 hex digits of SHA-256 of the Profile-Key."""
+    if not profile_key:
+        return "primary"
+    return "profile-" + hashlib.sha256(profile_key.encode("utf-8")).hexdigest()[:12]
+
+
+class AyrshareDerivedConfig(ConfigTransformation):
+    """The derived config values the Ayrshare streams read; they start with `_`.
+
+    In:  ``{"provider": {"provider_type": "ayrshare", "profile_keys": ["AX1…"], "platforms": ["x", "instagram"]}}``
+    Out: ``provider._account_ids: ["profile-1a2b3c4d5e6f"]``, ``provider._profile_key_by_account:
+         {"profile-1a2b3c4d5e6f": "AX1…"}``, ``provider._request_platforms: ["instagram", "twitter"]``,
+         ``provider._social_platforms: ["instagram", "twitter"]``.
+
+    Partitions carry only the non-secret account id; the Profile-Key header is looked up from it at request
+    time, so neither state nor records ever hold a key. Every key is added to the CDK's secret mask here, at
+    source construction, before anything can print the config.
+    """
+
+    def transform(self, config: MutableMapping[str, Any]) -> None:
+        provider = config.get("provider")
+        if not isinstance(provider, dict) or provider.get("provider_type") != "ayrshare":
+            return
+        keys = [key for key in provider.get("profile_keys") or [] if isinstance(key, str) and key]
+        for key in keys:
+            add_to_secrets(key)
+        provider["_profile_key_by_account"] = {account_id(key): key for key in keys}
+        provider["_account_ids"] = list(provider["_profile_key_by_account"]) or [account_id(None)]
+        chosen = [p for p in provider.get("platforms") or [] if isinstance(p, str)]
+        # Ayrshare calls X "twitter"; records say "x" (CONTRACT §3), requests must say "twitter".
+        request_names = sorted({"twitter" if p == "x" else p for p in chosen})
+        provider["_request_platforms"] = request_names
+        provider["_social_platforms"] = [p for p in request_names if p in SOCIAL_PLATFORMS] if request_names else list(SOCIAL_PLATFORMS)
+
+
+PROVIDER = Provider(
+    name="ayrshare",
+    config_model=AyrshareConfig,
+    check_stream="link_analytics",  # one request, no parent stream, same plan as the rest of the sync
+    reach_days={"link_analytics": 30},  # GET /analytics/links: lastDays 1..30
+)
+
+
+@dataclass
+class AyrshareHistoryErrorHandler(VendorErrorHandler):
+    """``GET /history`` answers at most ``limit`` posts and has no pagination: a full answer is split.
+
+    In:  HTTP 200 with 500 posts for ``startDate=2026-11-01T00:00:00Z&endDate=2026-11-07T23:59:59Z&limit=500``
+    Out: ``ErrorResolution(SPLIT_REQUEST_WINDOW)``: the retriever reads the two halves instead (down to one
+         day, ``request_window_splitting.min_split_window``). A window of one day or less that is still full
+         is kept, with a warning naming the profile and the day: posts past the limit cannot be listed.
+    """
+
+    def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+        resolution = super().interpret_response(response_or_exception)
+        response = response_or_exception
+        if resolution.response_action != ResponseAction.SUCCESS or not isinstance(response, requests.Response) or not response.ok:
+            return resolution
+        body = json_or_none(response)
+        items = body.get("history") if isinstance(body, Mapping) else body
+        query = parse_qs(urlsplit(response.request.url).query)
+        limit = int((query.get("limit") or ["500"])[0])
+        if not isinstance(items, list) or len(items) < limit:
+            return resolution
+        start, end = (query.get("startDate") or [""])[0], (query.get("endDate") or [""])[0]
+        start_at, end_at = to_utc_iso(start), to_utc_iso(end)
+        if start_at and end_at and _span(start_at, end_at) > timedelta(days=1):
+            return ErrorResolution(
+                response_action=ResponseAction.SPLIT_REQUEST_WINDOW,
+                error_message=f"Ayrshare /history answered {len(items)} posts (its limit) for {start}..{end}: reading the window in two halves.",
+            )
+        profile = account_id(response.request.headers.get("Profile-Key"))
+        logger.warning(
+            "Ayrshare /history answered %s posts, its limit, for profile %s on %s: the posts past the limit that day "
+            "cannot be listed and are missing from post_analytics.", len(items), profile, (start or "the window")[:10],
+        )
+        return resolution
+
+
+def _span(start_iso: str, end_iso: str) -> timedelta:
+    from datetime import datetime
+
+    parse = lambda text: datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")  # noqa: E731 - to_utc_iso's format
+    return parse(end_iso) - parse(start_iso)
 
 
 def platform_name(ayrshare_platform: str) -> str:
@@ -199,11 +313,13 @@ class AyrshareSocialExtractor(JsonBodyExtractor):
 
     def _report(self, platform: str, error: Mapping[str, Any]) -> None:
         """A platform the user asked for by name and did not get is a warning; when every platform is asked
-        for (no provider.platforms), the ones not linked to the profile are expected and only logged."""
+        for (no provider.platforms), the ones not linked to the profile are expected and only logged.
+        (When Ayrshare says it with HTTP 400 instead, the manifest's platform_refused_400 filter skips it with a
+        warning.)"""
         chosen = (self.config.get("provider") or {}).get("platforms")
         log = logger.warning if chosen else logger.info
         log(
-            "Ayrshare gave no account analytics for platform %s: %s (code %s).%s",
+            "Ayrshare gave no account analytics for platform %s: %s (code %s); the other platforms go on.%s",
             platform, error.get("message") or "no analytics object", error.get("code"),
             " Link the platform to the profile, or remove it from provider.platforms." if chosen else "",
         )
@@ -230,7 +346,6 @@ POST_METRICS: Dict[str, Mapping_] = {
         "likes": ("likeCount", "reactions.like"),
         "comments": ("commentsCount",),
         "shares": ("sharesCount",),
-        "impressions": ("impressions", "postImpressions"),
         "reach": ("impressionsUnique", "postImpressionsUnique"),
         "video_views": ("videoViews",),
         "video_viewers": ("videoViewsUnique",),
@@ -255,7 +370,6 @@ POST_METRICS: Dict[str, Mapping_] = {
         "shares": ("publicMetrics.retweetCount",),
         "quotes": ("publicMetrics.quoteCount",),
         "impressions": ("publicMetrics.impressionCount", "nonPublicMetrics.impressionCount", "organicMetrics.impressionCount"),
-        "bookmarks": ("publicMetrics.bookmarkCount",),
         "video_views": ("publicMetrics.videoViewCount",),
         "clicks": ("nonPublicMetrics.urlLinkClicks",),
     },
@@ -286,9 +400,6 @@ POST_METRICS: Dict[str, Mapping_] = {
     "pinterest": {
         "likes": ("totalReactions",),
         "comments": ("totalComments",),
-        "impressions": ("impression", "impressions"),
-        "saves": ("save", "saves"),
-        "clicks": ("pinClick", "outboundClick"),
     },
     "threads": {
         "views": ("views",),

@@ -1,31 +1,129 @@
-"""Error handling shared by every provider."""
+"""Error handling shared by every provider: the body check on successful answers, and vendor messages."""
 from __future__ import annotations
 
+import json
 import logging
+import threading
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Any, Optional, Union
+from urllib.parse import urlsplit
 
 import requests
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import DefaultErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 
 logger = logging.getLogger("airbyte")
 
+# A response filter with `action: IGNORE` whose error_message starts with this word is a skip the user must
+# see: the CDK logs it at INFO (on the requester's logger); _SkipsAsWarnings makes that one line a WARN.
+SKIP_PREFIX = "Skipping "
+
+EXPECTED_BODIES = {
+    "object": (dict,),
+    "array": (list,),
+    "object_or_array": (dict, list),
+}
+
+
+def endpoint(response: requests.Response) -> str:
+    """``POST /api/analytics/post``: method and path, never the query (it can carry ids) nor headers."""
+    request = response.request
+    method = request.method if request is not None else "GET"
+    return f"{method} {urlsplit(response.url or (request.url if request is not None else '')).path}"
+
+
+def vendor_message(body: Any) -> str:
+    """The vendor's own words from an error body: ``message`` (string or list), ``error`` or ``detail``."""
+    if isinstance(body, dict):
+        for key in ("message", "error", "detail"):
+            value = body.get(key)
+            if isinstance(value, list):
+                value = "; ".join(str(item) for item in value)
+            if value:
+                return str(value)
+    return "no message"
+
+
+def json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def body_problem(response: requests.Response, expected: str) -> Optional[str]:
+    """Why a successful answer cannot be used, or None. Never quotes the body (it may be large)."""
+    try:
+        body = json.loads(response.content or b"null")
+    except ValueError:
+        return "a body that is not JSON (cut off, or an HTML page)"
+    allowed = EXPECTED_BODIES[expected]
+    if not isinstance(body, allowed):
+        wanted = " or ".join("a JSON object" if kind is dict else "a JSON array" for kind in allowed)
+        return f"{type(body).__name__ if body is not None else 'null'} where {wanted} belongs"
+    return None
+
 
 @dataclass
-class WarnOnIgnoreErrorHandler(DefaultErrorHandler):
-    """A DefaultErrorHandler whose IGNORE responses are logged as warnings, not at INFO.
+class VendorErrorHandler(DefaultErrorHandler):
+    """A DefaultErrorHandler that also refuses a successful answer it cannot use.
 
-    The CDK logs an ignored response at INFO; a skipped record (e.g. a post deleted at the network,
-    HTTP 404) is something a user must see in the sync log, so the filter's ``error_message`` is
-    logged as a WARN message. Everything else behaves exactly like ``DefaultErrorHandler``.
+    An HTTP 2xx whose body is not JSON (truncated, an HTML page from a proxy) or is not the expected
+    container (``expected_body``: object, array or object_or_array) is retried like a 5xx. If it persists,
+    the retries run out and the stream fails with a message naming the endpoint, so the window is never
+    marked as read: no record is dropped silently and the state does not move past it.
 
-    In:  404 matched by ``{http_codes: [404], action: IGNORE, error_message: "Skipping post …"}``
-    Out: ``ErrorResolution(IGNORE, …)`` and one WARN log "Skipping post …".
+    In:  HTTP 200, body ``{"history": [`` (cut) on ``GET /api/history``
+    Out: ``ErrorResolution(RETRY, transient_error, "Ayrshare answered GET /api/history with HTTP 200 but a
+         body that is not JSON ...")``; any other answer is resolved exactly like DefaultErrorHandler does.
     """
+
+    expected_body: str = "object"
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         resolution = super().interpret_response(response_or_exception)
         if resolution.response_action == ResponseAction.IGNORE:
-            logger.warning(resolution.error_message or f"Ignoring response {response_or_exception!r}")
+            _SkipsAsWarnings.install()
+        if (
+            resolution.response_action == ResponseAction.SUCCESS
+            and isinstance(response_or_exception, requests.Response)
+            and response_or_exception.ok
+        ):
+            problem = body_problem(response_or_exception, self.expected_body)
+            if problem:
+                vendor = self._vendor_name
+                return ErrorResolution(
+                    response_action=ResponseAction.RETRY,
+                    failure_type=FailureType.transient_error,
+                    error_message=(
+                        f"{vendor} answered {endpoint(response_or_exception)} with HTTP {response_or_exception.status_code} "
+                        f"but {problem}; retried. If it persists the stream stops here and the next sync reads this window again."
+                    ),
+                )
         return resolution
+
+    def __post_init__(self, parameters: Any) -> None:
+        super().__post_init__(parameters)
+        self._vendor_name = str((parameters or {}).get("vendor_name") or "The vendor")
+
+
+class _SkipsAsWarnings(logging.Filter):
+    """Raises the CDK's INFO line for a skipped response ("Skipping post …") to WARN, so that it is logged
+    once, at the level a user notices. Installed on the CDK's requester loggers (``airbyte.HttpRequester.*``)
+    the first time a response is skipped; every other record passes unchanged."""
+
+    _lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and str(record.msg).startswith(SKIP_PREFIX):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+    @classmethod
+    def install(cls) -> None:
+        with cls._lock:
+            for name, candidate in list(logging.Logger.manager.loggerDict.items()):
+                if name.startswith("airbyte.HttpRequester.") and isinstance(candidate, logging.Logger):
+                    if not any(isinstance(existing, cls) for existing in candidate.filters):
+                        candidate.addFilter(cls())

@@ -1,7 +1,6 @@
 """The base of every provider's custom extractor: parse the JSON body once, hand it to one job."""
 from __future__ import annotations
 
-import logging
 from dataclasses import InitVar, dataclass
 from typing import Any, Iterable, Mapping, MutableMapping
 
@@ -9,12 +8,15 @@ import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.types import Config
 
-logger = logging.getLogger("airbyte")
 
 
 @dataclass
 class JsonBodyExtractor(RecordExtractor):
-    """Subclasses implement ``records_from(body)``; a body that is not JSON gives no records and a warning."""
+    """Subclasses implement ``records_from(body)``.
+
+    The error handler (``VendorErrorHandler``) has already refused a 2xx body that is not JSON or not the
+    expected container, so a body that still fails to parse raises: never a silently empty page.
+    """
 
     config: Config
     parameters: InitVar[Mapping[str, Any]]
@@ -23,12 +25,7 @@ class JsonBodyExtractor(RecordExtractor):
         self.parameters = parameters
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
-        try:
-            body = response.json()
-        except ValueError:
-            logger.warning("%s answered with a body that is not JSON; no records taken from it.", response.url)
-            return
-        yield from self.records_from(body)
+        yield from self.records_from(response.json())
 
     def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:  # pragma: no cover - interface
         raise NotImplementedError
