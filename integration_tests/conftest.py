@@ -97,8 +97,10 @@ def api(emulator):
             log = requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
             return [entry for entry in log if entry["path"].startswith(path_prefix)]
 
-        def fault(self, path: str, status: int, times: int = 1, headers=None, body=None) -> None:
-            spec = {"path": path, "status": status, "times": times, "headers": headers or {}}
+        def fault(self, path: str, status: int, times: int = 1, headers=None, body=None, kind: str = "status", seconds=None) -> None:
+            spec = {"path": path, "status": status, "times": times, "headers": headers or {}, "kind": kind}
+            if seconds is not None:
+                spec["seconds"] = seconds
             if body is not None:
                 spec["body"] = body
             requests.post(f"{emulator.url}/__emulator__/faults", json=spec, timeout=10).raise_for_status()

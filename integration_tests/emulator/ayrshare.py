@@ -7,6 +7,9 @@ Quirks reproduced on purpose, because the real API has them:
 - ``GET /history``: ``{"history": [...]}``; ``scheduleDate`` is sometimes the Firestore object
   ``{_seconds, _nanoseconds, utc}`` and sometimes a plain ISO string; failed posts are listed too.
 - ``GET /analytics/links``: a top-level array, counts as *strings*, ``created`` as a Firestore object.
+- ``POST /analytics/social``: a platform that is not linked answers HTTP 400 code 156 (gmb, and others
+  in UNLINKED_AS_HTTP_400) or, for the rest and in multi-platform requests, an ``errors[]`` entry in a 200.
+- Profile ``brand-bulk`` (BULK_PROFILE_KEY) posted 540 times in one week: a 7-day /history window is full.
 - Every answer carries ``x-ratelimit-max``/``x-ratelimit-count``; past 300 requests in 5 minutes per
   profile the answer is 429.
 
@@ -30,12 +33,21 @@ PROFILE_KEYS = {
     "brand-eu": "AX1XGG-9JK3M5LS-GR5RX5G-LLCK8EA",
     "brand-us": "BQ7TZR-4HW2N8PD-KM3VC6J-XY9RT2B",
 }
+# A profile whose automation went wrong: more than 500 posts in one week (most of them failed), so that one
+# 7-day /history window comes back full (api-notes §1.5: limit 500, no pagination). Not in PROFILE_KEYS.
+BULK_PROFILE_KEY = "CZ8BLK-2MW7Q4RT-PX6NV3K-HD5SY8F"
+BULK_POSTS = 540
+BULK_PUBLISHED_EVERY = 45  # every 45th bulk post succeeded: 12 published posts
+BULK_WEEK_DAYS_AGO = (10, 17)  # posted between 17 and 10 days ago
 RATE_LIMIT_MAX = 300
 RATE_LIMIT_WINDOW_SECONDS = 300
 KNOWN_PLATFORMS = [
     "bluesky", "facebook", "gmb", "instagram", "linkedin", "pinterest",
     "reddit", "snapchat", "telegram", "threads", "tiktok", "twitter", "youtube",
 ]
+# "platform not linked" (code 156): HTTP 400 for these (api-notes §1.6); for the others, and whenever several
+# platforms are asked for at once, an `errors[]` entry in an HTTP 200 answer (the multi-platform error body).
+UNLINKED_AS_HTTP_400 = ("gmb", "snapchat", "telegram", "bluesky", "threads")
 SOCIAL_ANALYTICS_PLATFORMS = [
     "facebook", "gmb", "instagram", "linkedin", "pinterest", "reddit", "tiktok", "twitter", "youtube",
 ]
@@ -147,7 +159,24 @@ def build_profiles(today: date) -> Dict[str, Profile]:
                 }
             )
         profiles[name] = profile
+    profiles["brand-bulk"] = _bulk_profile(midnight)
     return profiles
+
+
+def _bulk_profile(midnight: datetime) -> Profile:
+    profile = Profile(name="brand-bulk", title="Brand Bulk", platforms=["twitter", "linkedin"])
+    newest, oldest = BULK_WEEK_DAYS_AGO
+    span = timedelta(days=oldest - newest)
+    for index in range(BULK_POSTS):
+        published = midnight - timedelta(days=newest) - span * (index + 0.5) / BULK_POSTS
+        post = Post(
+            id=_post_id("brand-bulk", index), text=f"Bulk update #{BULK_POSTS - index}", platforms=["twitter"],
+            created=published, published=published, scheduled=False, seed=index + 1,
+        )
+        if index % BULK_PUBLISHED_EVERY:
+            post.status = "error"  # the network refused it: listed by /history, no analytics
+        profile.posts.append(post)
+    return profile
 
 
 def _growth(published: datetime, now: datetime) -> float:
@@ -202,7 +231,7 @@ class AyrshareEmulator(Vendor):
         profile_key = request.header("Profile-Key")
         profile_name = "primary"
         if profile_key:
-            matches = [name for name, key in PROFILE_KEYS.items() if key == profile_key]
+            matches = [name for name, key in {**PROFILE_KEYS, "brand-bulk": BULK_PROFILE_KEY}.items() if key == profile_key]
             if not matches:
                 return _error(
                     403, 101, "Profile Key not found. Please verify the Profile-Key header.",
@@ -426,6 +455,10 @@ class AyrshareEmulator(Vendor):
         day_seed = now.date().isoformat()
         result: Dict[str, Any] = {"status": "success"}
         errors = []
+        unlinked = [p for p in platforms if p not in profile.platforms]
+        if unlinked and len(platforms) == 1 and unlinked[0] in UNLINKED_AS_HTTP_400:
+            # api-notes §1.6: "platform not linked" is code 156 with HTTP 400 (the flat error body)
+            return _error(400, 156, f"{unlinked[0]} is not linked. Please link it in the Social Accounts page.", platform=unlinked[0])
         for platform in platforms:
             if platform not in profile.platforms:
                 errors.append({"action": "analytics", "status": "error", "code": 156,

@@ -141,9 +141,9 @@ def _make_handler_class(vendors: List[Vendor], state: EmulatorState) -> type:
                 # the real answer, cut in the middle: a 200 whose body is not JSON
                 real = vendor.handle(request) if vendor else Response(200, {"data": []})
                 whole = real.raw if real.raw is not None else json.dumps(real.body).encode("utf-8")
-                self._send(Response(200, raw=whole[: max(1, len(whole) // 2)], headers=real.headers))
+                self._send(Response(200, raw=whole[: max(1, len(whole) // 2)], headers={**real.headers, **fault.headers}))
             elif fault.kind == "hang":
-                time.sleep(fault.seconds)
+                threading.Event().wait(fault.seconds)  # not time.sleep: in-process tests patch that
                 self.close_connection = True
             elif fault.kind == "drop":
                 self.close_connection = True  # nothing written: the client sees the connection dropped
@@ -175,7 +175,7 @@ def _make_handler_class(vendors: List[Vendor], state: EmulatorState) -> type:
                 }
             )
             if state.latency_ms:
-                time.sleep(state.latency_ms / 1000.0)
+                threading.Event().wait(state.latency_ms / 1000.0)
             fault = state.take_fault(request.path)
             if fault is not None:
                 self._send_fault(fault, request, vendor)
