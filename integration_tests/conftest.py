@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -62,6 +64,30 @@ class Cli:
         path.write_text(json.dumps(payload))
         return path
 
+    def run_and_kill(self, config: Dict[str, Any], catalog: Any, after_states: int, state: Any = None, timeout: int = 240) -> CliResult:
+        """A real ``read`` killed with SIGKILL right after its ``after_states``-th STATE message."""
+        args = cli_command() + ["read", "--config", str(self.write("config", config)), "--catalog", str(self.write("catalog", catalog))]
+        if state is not None:
+            args += ["--state", str(self.write("state", state))]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=self.workdir, env=env)
+        lines: List[str] = []
+        seen = 0
+        deadline = time.monotonic() + timeout
+        for line in proc.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if line.startswith('{"type":"STATE"'):
+                seen += 1
+                if seen >= after_states:
+                    proc.send_signal(signal.SIGKILL)
+                    break
+            if time.monotonic() > deadline:
+                proc.kill()
+                break
+        proc.wait(timeout=30)
+        messages = [json.loads(line) for line in lines if line.strip().startswith("{")]
+        return CliResult(proc.returncode, "".join(lines), "", messages)
+
     def run(self, command: str, config: Optional[Dict[str, Any]] = None, catalog: Any = None, state: Any = None, timeout: int = 240) -> CliResult:
         args = cli_command() + [command]
         if config is not None:
@@ -116,8 +142,15 @@ def cli(tmp_path) -> Cli:
     return Cli(tmp_path)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def module_cli(tmp_path_factory) -> Cli:
+    """A CLI whose runs a whole test module shares (e.g. one first sync, asserted by several tests)."""
+    return Cli(tmp_path_factory.mktemp("cli"))
+
+
+@pytest.fixture(scope="session")
 def ayrshare_config(emulator) -> Dict[str, Any]:
+    """Tests copy it before changing it."""
     return {
         "provider": {
             "provider_type": "ayrshare",

@@ -10,7 +10,7 @@ import pendulum
 import pytest
 import requests
 
-from integration_tests.conftest import Cli, catalog_for
+from integration_tests.conftest import catalog_for
 from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS, build_profiles
 
 pytestmark = pytest.mark.integration
@@ -18,16 +18,8 @@ STREAMS = {"post_analytics", "link_analytics", "social_statistics"}
 
 
 @pytest.fixture(scope="module")
-def module_cli(tmp_path_factory) -> Cli:
-    return Cli(tmp_path_factory.mktemp("cli"))
-
-
-@pytest.fixture(scope="module")
-def config(emulator) -> Dict[str, Any]:
-    return {
-        "provider": {"provider_type": "ayrshare", "api_key": API_KEY, "base_url": f"{emulator.url}/api"},
-        "start_date": pendulum.today("UTC").subtract(days=60).to_date_string(),
-    }
+def config(ayrshare_config) -> Dict[str, Any]:
+    return ayrshare_config
 
 
 @pytest.fixture(scope="module")
@@ -115,18 +107,6 @@ def test_discover_lists_the_ayrshare_streams_complete(discovered):
         properties = stream["json_schema"]["properties"]
         for column in [k[0] for k in primary_key] + cursor + ["provider"]:
             assert column in properties
-
-
-@pytest.mark.parametrize("provider", [
-    {"provider_type": "highlevel", "access_token": "pit-1", "location_id": "loc1"},
-    {"provider_type": "mosaic", "api_key": "mk_1"},
-    {"provider_type": "postpost", "api_key": "sk_1"},
-])
-def test_discover_lists_no_streams_for_providers_not_served_yet(cli, provider):
-    result = cli.run("discover", {"provider": provider})
-    assert result.returncode == 0
-    [catalog] = [m["catalog"] for m in result.of_type("CATALOG")]
-    assert catalog["streams"] == []
 
 
 def test_read_records_validate_against_their_schemas(first_sync, discovered):

@@ -5,6 +5,7 @@ import json
 
 import pendulum
 import pytest
+import requests
 
 from integration_tests.conftest import catalog_for
 from integration_tests.emulator.ayrshare import BULK_PROFILE_KEY, build_profiles
@@ -27,7 +28,7 @@ def test_transient_5xx_is_retried_and_the_sync_completes(cli, ayrshare_config, c
     assert result.returncode == 0, result.errors()
     platforms = 9  # one request per platform Ayrshare's /analytics/social accepts
     assert len(api.requests("/api/analytics/social")) == platforms + 2  # two failures, each retried
-    assert {r["platform"] for r in result.records("social_statistics")} >= {"facebook", "instagram", "x"}
+    assert {r["platform"] for r in result.records("social_statistics")} == {"facebook", "instagram", "x", "linkedin", "tiktok", "youtube", "pinterest"}
 
 
 def test_rate_limit_honours_retry_after_and_waits_about_that_long(cli, ayrshare_config, catalog, api):
@@ -120,6 +121,58 @@ def test_a_week_of_more_than_500_posts_is_split_until_every_post_is_listed(cli, 
     assert len(api.requests("/api/analytics/post")) == 12  # one per published post, none twice
 
 
+def test_a_truncated_200_is_retried_then_fails_naming_the_endpoint_and_the_state_stays(cli, ayrshare_config, catalog, api):
+    """HTTP 200 with a cut-off body: retried like a 5xx; when it persists, the stream fails loudly and its
+    cursor does not move past the window it could not read (the next sync reads it again)."""
+    state_before = {"created_at": pendulum.now("UTC").subtract(days=5).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "link_analytics"}, "stream_state": state_before}}]
+    api.fault("/api/analytics/links", 200, times=20, headers={"Retry-After": "1"}, kind="truncated")
+    result = cli.run("read", ayrshare_config, only(catalog, "link_analytics"), state=state)
+    assert result.returncode == 1
+    assert not result.records("link_analytics")
+    assert len(api.requests("/api/analytics/links")) == 6  # the first try and 5 retries
+    errors = [e for e in result.errors() if e.get("internal_message") != "Concurrent read failure"]
+    assert any("GET /api/analytics/links" in e["message"] + (e.get("internal_message") or "") and "not JSON" in e["message"] + (e.get("internal_message") or "") for e in errors), errors
+    assert all(e["failure_type"] != "config_error" for e in errors)
+    for message in result.states():
+        partitions = message["stream"]["stream_state"].get("states") or []
+        assert all(p["cursor"]["created_at"] <= state_before["created_at"] for p in partitions), message
+
+
+def test_a_platform_not_linked_is_skipped_in_both_documented_forms(cli, ayrshare_config, catalog, api):
+    """api-notes §1.6: "not linked" (code 156) comes as HTTP 400 (the emulator: gmb) or as an errors[] entry
+    (reddit). Both are skipped: gmb with one WARN line, and every linked platform still gives its row."""
+    result = cli.run("read", ayrshare_config, only(catalog, "social_statistics"))
+    assert result.returncode == 0, result.errors()
+    assert {r["platform"] for r in result.records("social_statistics")} == {"facebook", "instagram", "x", "linkedin", "tiktok", "youtube", "pinterest"}
+    refused = [w for w in result.logs("WARN") if "HTTP 400" in w and "code 156" in w and "gmb is not linked" in w]
+    assert len(refused) == 1
+    assert not [m for m in result.logs("INFO") if "gmb is not linked" in m]  # logged once, at WARN
+    assert any("reddit" in m and "156" in m for m in result.logs("INFO"))
+    bodies = [r["body"] for r in api.requests("/api/analytics/social")]
+    assert {tuple(b["platforms"]) for b in bodies} >= {("gmb",), ("reddit",)}
+
+
+def test_a_week_of_more_than_500_posts_is_split_until_every_post_is_listed(cli, ayrshare_config, api):
+    """/history answers at most 500 posts and has no pagination: the full 7-day window is read again in
+    halves (down to a day), and every published post of that week gets its records."""
+    config = json.loads(json.dumps(ayrshare_config))
+    config["provider"]["profile_keys"] = [BULK_PROFILE_KEY]
+    config["start_date"] = pendulum.today("UTC").subtract(days=21).to_date_string()
+    catalog = catalog_for(cli.run("discover", config))
+    result = cli.run("read", config, only(catalog, "post_analytics"))
+    assert result.returncode == 0, result.errors()
+    bulk = build_profiles(pendulum.today("UTC").date())["brand-bulk"]
+    published = {p.id for p in bulk.posts if p.status == "success"}
+    assert len(bulk.posts) > 500 and len(published) == 12
+    assert {r["post_id"] for r in result.records("post_analytics")} == published
+    history = api.requests("/api/history")
+    answered_full = [h for h in history if h["query"].get("limit") == "500"]
+    windows = {(h["query"]["startDate"], h["query"]["endDate"]) for h in answered_full}
+    assert len(windows) > 3  # 3 weekly windows over 21 days, plus the halves of the full one
+    assert len(api.requests("/api/analytics/post")) == 12  # one per published post, none twice
+
+
 def test_state_is_emitted_per_partition_so_a_killed_sync_resumes(cli, ayrshare_profiles_config, api):
     catalog = catalog_for(cli.run("discover", ayrshare_profiles_config))
     api.fault("/api/analytics/social", 500, times=20, headers={"Retry-After": "1"})
@@ -131,3 +184,30 @@ def test_state_is_emitted_per_partition_so_a_killed_sync_resumes(cli, ayrshare_p
     assert all(p["partition"]["account_id"].startswith("profile-") for p in partitions)
 
 
+
+
+def _keys(result, stream, primary_key):
+    return {tuple(r.get(k) for k in primary_key) for r in result.records(stream)}
+
+
+@pytest.mark.parametrize("stream, primary_key", [
+    ("post_analytics", ("account_id", "post_id", "platform", "platform_post_id")),
+    ("link_analytics", ("short_link",)),
+])
+def test_a_sync_killed_after_its_first_state_resumes_from_it_with_no_record_missing(cli, ayrshare_profiles_config, api, emulator, stream, primary_key):
+    """SIGKILL a real read right after its first STATE message, resume from the last state it printed, and
+    compare the union of both runs with a clean run: no primary key may be missing."""
+    catalog = only(catalog_for(cli.run("discover", ayrshare_profiles_config)), stream)
+    clean = cli.run("read", ayrshare_profiles_config, catalog)
+    assert clean.returncode == 0 and clean.records(stream)
+    requests.put(f"{emulator.url}/__emulator__/settings", json={"latency_ms": 40}, timeout=10)  # a slower vendor: the kill lands mid-sync
+    try:
+        killed = cli.run_and_kill(ayrshare_profiles_config, catalog, after_states=1)
+    finally:
+        requests.put(f"{emulator.url}/__emulator__/settings", json={"latency_ms": 0}, timeout=10)
+    assert killed.returncode == -9 and killed.states()
+    assert _keys(killed, stream, primary_key) < _keys(clean, stream, primary_key)  # it really stopped midway
+    resumed = cli.run("read", ayrshare_profiles_config, catalog, state=[killed.states()[-1]])
+    assert resumed.returncode == 0, resumed.errors()
+    missing = _keys(clean, stream, primary_key) - (_keys(killed, stream, primary_key) | _keys(resumed, stream, primary_key))
+    assert not missing
