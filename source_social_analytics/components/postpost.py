@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
 from dataclasses import InitVar, dataclass
 from datetime import date as _date
@@ -25,7 +24,6 @@ from ..config import IdList, Provider, ProviderConfig, Secret
 from .extractors import JsonBodyExtractor
 from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, normalize, to_number
 
-logger = logging.getLogger("airbyte")
 
 
 class PostPostConfig(ProviderConfig):
@@ -54,6 +52,8 @@ METRICS: Dict[str, str] = {
     "RESHARE": "shares",
 }
 _MAPPING = {column: (metric,) for metric, column in METRICS.items()}
+# DAILY: LinkedIn has no daily MEMBERS_REACHED, so `reach` is never read from a daily row.
+_DAILY_MAPPING = {column: sources for column, sources in _MAPPING.items() if column != "reach"}
 LINKEDIN_PREFIX = "linkedin-"
 
 
@@ -150,9 +150,9 @@ class PostPostStatisticsExtractor(_PostPostExtractor):
     def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
         if not isinstance(body, Mapping):
             return
-        values = {METRICS[name]: _count(value) for name, value in metric_values(body, self._requested).items() if name in METRICS}
+        counts = {name: _count(value) for name, value in metric_values(body, self._requested).items()}
         columns = METRIC_COLUMNS + ACCOUNT_COLUMNS if self.account_level else METRIC_COLUMNS
-        record: Dict[str, Any] = {column: values.get(column) for column in columns}
+        record: Dict[str, Any] = normalize(counts, _MAPPING, columns)
         raw = {key: body[key] for key in ("success", "metrics", "count", "data", "errors", "aggregation") if key in body}
         raw.update(_cache_flags(body))
         if self.account_level:
@@ -191,10 +191,8 @@ class PostPostDailyExtractor(_PostPostExtractor):
                     days.setdefault(day, {})[name] = row.get("count")
         for day in sorted(days):
             counts = days[day]
-            record: Dict[str, Any] = {"date": day, **normalize({}, {}, METRIC_COLUMNS + ACCOUNT_COLUMNS)}
-            for name, value in counts.items():
-                if name in METRICS and name != "MEMBERS_REACHED":
-                    record[METRICS[name]] = _count(value)
+            values = normalize({name: _count(value) for name, value in counts.items()}, _DAILY_MAPPING, METRIC_COLUMNS + ACCOUNT_COLUMNS)
+            record: Dict[str, Any] = {"date": day, **values}
             record["raw"] = {"counts": counts, "metric_errors": errors, **_cache_flags(body)}
             yield record
 
