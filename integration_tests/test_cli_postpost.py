@@ -60,6 +60,7 @@ def test_first_read(runs) -> None:
     assert all(r.get(col) is None for r in failed for e in r["metric_errors"]
                for col in [{"IMPRESSION": "impressions", "MEMBERS_REACHED": "reach", "REACTION": "likes", "COMMENT": "comments", "RESHARE": "shares"}[e["metric"]]])
     assert failed or unavailable
+    assert not any(value == -1 for r in posts for value in r.values())  # LinkedIn's -1 is null
     accounts = result.records("account_statistics")
     assert {r["account_id"] for r in accounts} == set(LINKEDIN_IDS) and all(r.get("reach") is None for r in accounts)
     social = result.records("social_statistics")
