@@ -1,11 +1,29 @@
-"""PostPost / Publora: everything PostPost-specific in one place (seed 003, api-notes §4)."""
+"""PostPost / Publora: everything PostPost-specific in one place (seed 003, api-notes §4).
+
+- ``PostPostConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers.py).
+- Extractors, one per endpoint body: accounts (``/platform-connections``), LinkedIn entries (``/get-post``),
+  statistics (post, and account TOTAL) and DAILY account rows; each docstring says what goes in and out.
+- ``PostPostRateLimitBackoff``: a 429's ``retryAfter`` body field (or ``X-RateLimit-Reset``).
+- The metric mapping (fixed by CONTRACT §3): IMPRESSION / MEMBERS_REACHED / REACTION / COMMENT / RESHARE.
+"""
 from __future__ import annotations
 
-from typing import List, Literal, Optional
+import json
+import time
+from dataclasses import InitVar, dataclass
+from datetime import date as _date
+from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Union
 
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
+from .extractors import JsonBodyExtractor
+from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, normalize, to_number
+
 
 
 class PostPostConfig(ProviderConfig):
@@ -22,4 +40,254 @@ class PostPostConfig(ProviderConfig):
         return values
 
 
-PROVIDER = Provider(name="postpost", config_model=PostPostConfig, check_stream=None)
+
+
+# ============================================================================================ components
+# CONTRACT §3, fixed: PostPost metric -> our column.
+METRICS: Dict[str, str] = {
+    "IMPRESSION": "impressions",
+    "MEMBERS_REACHED": "reach",
+    "REACTION": "likes",
+    "COMMENT": "comments",
+    "RESHARE": "shares",
+}
+_MAPPING = {column: (metric,) for metric, column in METRICS.items()}
+# DAILY: LinkedIn has no daily MEMBERS_REACHED, so `reach` is never read from a daily row.
+_DAILY_MAPPING = {column: sources for column, sources in _MAPPING.items() if column != "reach"}
+LINKEDIN_PREFIX = "linkedin-"
+
+
+def compound_platform_id(platform_id: Any) -> Optional[str]:
+    """``Tz9W5i6ZYG`` (get-post's raw id) or ``linkedin-Tz9W5i6ZYG`` -> ``linkedin-Tz9W5i6ZYG``."""
+    if not isinstance(platform_id, str) or not platform_id:
+        return None
+    return platform_id if platform_id.startswith(LINKEDIN_PREFIX) else LINKEDIN_PREFIX + platform_id
+
+
+def _count(value: Any) -> Optional[Union[int, float]]:
+    """A LinkedIn count: ``null`` and ``-1`` (LinkedIn's "unavailable", sent as a number) are None."""
+    number = to_number(value)
+    return None if number is None or number < 0 else number
+
+
+def metric_values(body: Mapping[str, Any], requested: Optional[str] = None) -> Dict[str, Any]:
+    """``{METRIC: value}`` from either documented answer form.
+
+    Multi-metric: ``{"metrics": {"IMPRESSION": 15420, ...}}``; single metric (``queryType``): ``{"count": 1542}``
+    (post statistics) or ``{"data": 15420 | [rows]}`` (account statistics), which name no metric: ``requested``
+    (the request's ``queryType``) does.
+    """
+    metrics = body.get("metrics")
+    if isinstance(metrics, Mapping):
+        return {str(name).upper(): value for name, value in metrics.items()}
+    if requested:
+        for key in ("count", "data"):
+            if key in body:
+                return {requested.upper(): body[key]}
+    return {}
+
+
+def metric_errors(body: Mapping[str, Any]) -> List[Dict[str, str]]:
+    """The partial failures (HTTP 200, ``success: false``, ``errors[]``) as ``[{metric, error}]``."""
+    return [
+        {"metric": str(error.get("metric") or "*").upper(), "error": str(error.get("error") or error.get("message") or "failed")}
+        for error in body.get("errors") or []
+        if isinstance(error, Mapping)
+    ]
+
+
+def _requested_metric(response: requests.Response) -> Optional[str]:
+    """The ``queryType`` of the request that produced ``response`` (single-metric form only)."""
+    try:
+        sent = json.loads(response.request.body or b"{}") if response.request is not None else {}
+    except (TypeError, ValueError):
+        return None
+    value = sent.get("queryType") if isinstance(sent, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def _cache_flags(body: Mapping[str, Any]) -> Dict[str, Any]:
+    return {"cached": body.get("cached"), "cachedMetrics": list(body.get("cachedMetrics") or [])}
+
+
+def _ymd(value: Any) -> Optional[str]:
+    """``{"year": 2024, "month": 1, "day": 15}`` -> ``2024-01-15``."""
+    if not isinstance(value, Mapping):
+        return None
+    try:
+        return _date(int(value["year"]), int(value["month"]), int(value["day"])).isoformat()
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@dataclass
+class _PostPostExtractor(JsonBodyExtractor):
+    """Reads the request's ``queryType`` too: the single-metric answer does not name its metric."""
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
+        self._requested = _requested_metric(response)
+        yield from self.records_from(response.json())
+
+
+@dataclass
+class PostPostStatisticsExtractor(_PostPostExtractor):
+    """One record from ``POST /linkedin-post-statistics`` or a TOTAL ``POST /linkedin-account-statistics``.
+
+    In:  ``{"success": false, "metrics": {"IMPRESSION": 15420, "MEMBERS_REACHED": null, "REACTION": 456,
+         "COMMENT": -1, "RESHARE": null}, "errors": [{"metric": "RESHARE", "error": "Failed to fetch metric from
+         LinkedIn"}], "cachedMetrics": ["IMPRESSION"], "cached": true}``
+    Out: ``{"impressions": 15420, "reach": None, "likes": 456, "comments": None, "shares": None, …every other
+         metric column None, "raw_metrics": {"metrics": {…as sent…}, "errors": [...], "cached": true,
+         "cachedMetrics": ["IMPRESSION"], "success": false}, "metric_errors": [{"metric": "RESHARE", "error":
+         "Failed to fetch metric from LinkedIn"}]}``. MEMBERS_REACHED null without an errors entry (LinkedIn's -1)
+         and COMMENT -1 are null with no error. The single-metric form ``{"count": 1542}`` / ``{"data": 15420}``
+         gives the requested metric's column. With ``account_level`` (TOTAL account statistics) the record has the
+         account columns too and the vendor's object goes in ``raw`` (``metric_errors`` inside it).
+    """
+
+    account_level: bool = False
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        if not isinstance(body, Mapping):
+            return
+        counts = {name: _count(value) for name, value in metric_values(body, self._requested).items()}
+        columns = METRIC_COLUMNS + ACCOUNT_COLUMNS if self.account_level else METRIC_COLUMNS
+        record: Dict[str, Any] = normalize(counts, _MAPPING, columns)
+        raw = {key: body[key] for key in ("success", "metrics", "count", "data", "errors", "aggregation") if key in body}
+        raw.update(_cache_flags(body))
+        if self.account_level:
+            record["raw"] = raw
+            record["raw"]["metric_errors"] = metric_errors(body)
+        else:
+            record["raw_metrics"] = raw
+            record["metric_errors"] = metric_errors(body)
+        yield record
+
+
+@dataclass
+class PostPostDailyExtractor(_PostPostExtractor):
+    """One record per day from a DAILY ``POST /linkedin-account-statistics``; the day is the row's dateRange start.
+
+    In:  ``{"success": true, "aggregation": "DAILY", "metrics": {"IMPRESSION": [{"count": 1200, "dateRange":
+         {"start": {"year": 2024, "month": 1, "day": 15}, "end": {"year": 2024, "month": 1, "day": 16}}}, …],
+         "REACTION": [{"count": 31, "dateRange": {…15…}}]}, "cached": false}``
+         (or the single-metric form ``{"data": [rows], "aggregation": "DAILY"}`` for the requested ``queryType``)
+    Out: ``{"date": "2024-01-15", "impressions": 1200, "likes": 31, "comments": None, "reach": None, …,
+         "raw": {"counts": {"IMPRESSION": 1200, "REACTION": 31}, "metric_errors": [], "cached": false,
+         "cachedMetrics": []}}`` — one per day any metric has a row for. ``reach`` is always None: LinkedIn has
+         no daily MEMBERS_REACHED. A metric that failed (``errors[]``) is None on every day and named in
+         ``raw.metric_errors``; a ``-1`` or null count is None.
+    """
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        if not isinstance(body, Mapping):
+            return
+        errors = metric_errors(body)
+        days: Dict[str, Dict[str, Any]] = {}
+        for name, rows in metric_values(body, self._requested).items():
+            for row in rows if isinstance(rows, list) else []:
+                day = _ymd((row.get("dateRange") or {}).get("start")) if isinstance(row, Mapping) else None
+                if day:
+                    days.setdefault(day, {})[name] = row.get("count")
+        for day in sorted(days):
+            counts = days[day]
+            values = normalize({name: _count(value) for name, value in counts.items()}, _DAILY_MAPPING, METRIC_COLUMNS + ACCOUNT_COLUMNS)
+            record: Dict[str, Any] = {"date": day, **values}
+            record["raw"] = {"counts": counts, "metric_errors": errors, **_cache_flags(body)}
+            yield record
+
+
+@dataclass
+class PostPostPostEntriesExtractor(JsonBodyExtractor):
+    """The LinkedIn entries with statistics from ``GET /get-post/{postGroupId}``.
+
+    In:  ``{"success": true, "postGroupId": "507f…", "posts": [{"_id": "663a…", "platform": "linkedin",
+         "platformId": "Tz9W5i6ZYG", "status": "published", "postedId": "urn:li:share:7654321"},
+         {"platform": "linkedin", "platformId": "Hk4Qm2PxVb", "status": "failed", "error": {…}}, {"platform": "twitter", …}]}``
+    Out: ``{"post_group_id": "507f…", "posted_id": "urn:li:share:7654321", "account_id": "linkedin-Tz9W5i6ZYG",
+         "entry_id": "663a…", "status": "published"}`` — only LinkedIn entries with a ``postedId`` (failed and
+         unpublished entries have none: they have no statistics). The raw ``platformId`` gets its ``linkedin-`` prefix.
+    """
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        if not isinstance(body, Mapping):
+            return
+        for entry in body.get("posts") or []:
+            if not isinstance(entry, Mapping) or str(entry.get("platform", "")).lower() != "linkedin":
+                continue
+            account = compound_platform_id(entry.get("platformId"))
+            if not entry.get("postedId") or not account:
+                continue
+            yield {
+                "post_group_id": body.get("postGroupId"),
+                "posted_id": str(entry["postedId"]),
+                "account_id": account,
+                "entry_id": entry.get("_id"),
+                "status": entry.get("status"),
+            }
+
+
+@dataclass
+class PostPostAccountsExtractor(JsonBodyExtractor):
+    """The accounts to sync, from ``GET /platform-connections``: ``provider.platform_ids`` if set, else every
+    ``linkedin-*`` connection (the statistics are LinkedIn-only).
+
+    In:  ``{"success": true, "connections": [{"platformId": "linkedin-Tz9W5i6ZYG", "displayName": "John Doe",
+         "tokenStatus": "valid"}, {"platformId": "twitter-123456789", …}]}``
+    Out: ``{"account_id": "linkedin-Tz9W5i6ZYG", "display_name": "John Doe", "token_status": "valid"}``. A
+         configured id that is not among the connections raises a config_error naming it and
+         ``provider.platform_ids``, before any statistics request.
+    """
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        connections = {
+            item["platformId"]: item
+            for item in (body.get("connections") if isinstance(body, Mapping) else None) or []
+            if isinstance(item, Mapping) and isinstance(item.get("platformId"), str)
+        }
+        chosen = list((self.config.get("provider") or {}).get("platform_ids") or [])
+        unknown = [platform_id for platform_id in chosen if platform_id not in connections]
+        if unknown:
+            message = (
+                f"`provider.platform_ids`: PostPost knows no LinkedIn connection {', '.join(unknown)} "
+                f"(its LinkedIn connections: {', '.join(sorted(p for p in connections if p.startswith(LINKEDIN_PREFIX))) or 'none'}). "
+                "Remove it, or leave platform_ids empty to sync every LinkedIn connection."
+            )
+            raise AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
+        for platform_id in chosen or sorted(p for p in connections if p.startswith(LINKEDIN_PREFIX)):
+            item = connections[platform_id]
+            yield {"account_id": platform_id, "display_name": item.get("displayName"), "token_status": item.get("tokenStatus")}
+
+
+@dataclass
+class PostPostRateLimitBackoff(BackoffStrategy):
+    """How long to wait before retrying a 429: the body's ``retryAfter``, else until ``X-RateLimit-Reset``.
+
+    In:  HTTP 429 ``{"success": false, "error": "Rate limit exceeded", "retryAfter": 45}`` -> ``45.0``;
+         HTTP 429 with ``X-RateLimit-Reset: <now + 20>`` and no body field -> about ``20.0``.
+    Out: None for anything else (the next strategy decides: Retry-After, then exponential). ``X-RateLimit-Remaining:
+         0`` alone never causes a wait: PostPost advertises it without enforcing it.
+    """
+
+    parameters: InitVar[Mapping[str, Any]] = None
+    config: Optional[Mapping[str, Any]] = None
+    max_wait_seconds: float = 600
+
+    def backoff_time(self, response_or_exception: Optional[Union[requests.Response, requests.RequestException]], attempt_count: int) -> Optional[float]:
+        response = response_or_exception
+        if not isinstance(response, requests.Response) or response.status_code != 429:
+            return None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        wait = to_number(body.get("retryAfter")) if isinstance(body, Mapping) else None
+        if wait is None:
+            reset = to_number(response.headers.get("X-RateLimit-Reset"))
+            wait = reset - time.time() if reset is not None else None
+        if wait is None or wait < 0:
+            return None
+        return float(min(max(wait, 1.0), self.max_wait_seconds))
+
+
+PROVIDER = Provider(name="postpost", config_model=PostPostConfig, check_stream="social_statistics")
