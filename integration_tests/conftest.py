@@ -1,18 +1,24 @@
 """Integration fixtures: the emulator on 127.0.0.1 and the installed CLI, run as a subprocess."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+import unittest.mock
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 import requests
+from airbyte_cdk.models import AirbyteMessageSerializer
+from orjson import orjson
 
 from integration_tests.emulator import Emulator, default_vendors
 from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS
@@ -53,9 +59,46 @@ class CliResult:
         return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
 
 
+def run_in_process(args: List[str]) -> Tuple[int, str]:
+    """The console script's ``run()`` in this process: the same code path as the installed CLI (our config
+    checks, our Entrypoint, the CDK's launch) without the ~2 s interpreter start-up of a subprocess.
+    Exit codes as the CLI's: SystemExit's code, or 1 for an uncaught error (printed as the CDK's
+    uncaught-exception hook would print it, secrets filtered)."""
+    from airbyte_cdk.logger import AirbyteLogFormatter
+    from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
+    from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+    from source_social_analytics import run as run_module
+
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(AirbyteLogFormatter())
+    handler.setLevel(logging.INFO)
+    airbyte_logger = logging.getLogger("airbyte")
+    airbyte_logger.addHandler(handler)
+    code = 0
+    try:
+        # PRINT_BUFFER writes to sys.__stdout__ (the real one): here, print() goes to the buffer directly
+        with contextlib.redirect_stdout(buffer), unittest.mock.patch.object(run_module, "PRINT_BUFFER", contextlib.nullcontext()):
+            try:
+                run_module.run(args)
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+            except Exception as error:  # what the CLI's uncaught-exception hook does
+                traced = error if isinstance(error, AirbyteTracedException) else AirbyteTracedException.from_exception(error)
+                print(filter_secrets(orjson.dumps(AirbyteMessageSerializer.dump(traced.as_airbyte_message())).decode()))
+                code = 1
+    finally:
+        airbyte_logger.removeHandler(handler)
+    return code, buffer.getvalue()
+
+
 class Cli:
-    def __init__(self, workdir: Path) -> None:
+    """Runs the connector's commands. ``process=True``: the installed console script as a subprocess (what
+    Airbyte's image runs); else ``run()`` in this process, for speed (see run_in_process)."""
+
+    def __init__(self, workdir: Path, process: bool = False) -> None:
         self.workdir = workdir
+        self.process = process
         self._count = 0
 
     def write(self, name: str, payload: Any) -> Path:
@@ -96,14 +139,19 @@ class Cli:
             args += ["--catalog", str(self.write("catalog", catalog))]
         if state is not None:
             args += ["--state", str(self.write("state", state))]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=self.workdir, env=env)
+        if self.process:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+            proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=self.workdir, env=env)
+            returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+        else:
+            returncode, stdout = run_in_process(args[len(cli_command()):])
+            stderr = ""
         messages = []
-        for line in proc.stdout.splitlines():
+        for line in stdout.splitlines():
             line = line.strip()
             if line.startswith("{"):
                 messages.append(json.loads(line))
-        return CliResult(proc.returncode, proc.stdout, proc.stderr, messages)
+        return CliResult(returncode, stdout, stderr, messages)
 
 
 @pytest.fixture(scope="session")
@@ -140,6 +188,12 @@ def api(emulator):
 @pytest.fixture
 def cli(tmp_path) -> Cli:
     return Cli(tmp_path)
+
+
+@pytest.fixture
+def process_cli(tmp_path) -> Cli:
+    """The installed console script as a subprocess: for the end-to-end paths (stderr, exit codes, signals)."""
+    return Cli(tmp_path, process=True)
 
 
 @pytest.fixture(scope="module")

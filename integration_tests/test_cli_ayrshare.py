@@ -36,8 +36,9 @@ def first_sync(module_cli, config, discovered, emulator):
     return result, log
 
 
-def test_spec_is_one_valid_spec_message(cli):
-    result = cli.run("spec")
+def test_spec_is_one_valid_spec_message(process_cli):
+    """Through the installed console script: what Airbyte's image runs."""
+    result = process_cli.run("spec")
     assert result.returncode == 0
     [spec] = [m["spec"] for m in result.of_type("SPEC")]
     schema = spec["connectionSpecification"]

@@ -27,11 +27,12 @@ def _config(emulator, **provider):
     {"profile_keys": [PROFILE_KEYS["brand-eu"] + "\n"]},
     {"platforms": "instagram"},  # not a list: a schema mismatch our checks name, the CDK would print the config
 ])
-def test_an_odd_config_is_a_config_error_naming_the_field_and_no_key_is_printed(cli, emulator, odd):
+def test_an_odd_config_is_a_config_error_naming_the_field_and_no_key_is_printed(cli, process_cli, emulator, odd):
+    """`check` through the installed console script (stdout and stderr scanned), `discover` in-process."""
     config = _config(emulator, **odd)
     field = next(iter(odd))
-    for command in ("check", "discover"):
-        result = cli.run(command, config)
+    for command, runner in (("check", process_cli), ("discover", cli)):
+        result = runner.run(command, config)
         output = result.stdout + result.stderr
         for key in KEYS:
             assert key.strip() not in output, (command, odd)

@@ -82,8 +82,8 @@ def _source(args: List[str]) -> Optional[SourceSocialAnalytics]:
         return None
 
 
-def run() -> None:
-    args = sys.argv[1:]
+def run(argv: Optional[List[str]] = None) -> None:
+    args = sys.argv[1:] if argv is None else list(argv)
     source = _source(args)
     if source is None:
         sys.exit(1)
