@@ -1,12 +1,13 @@
-"""The main job on the embedded default: a full sync of every stream through PyAirbyte.
+"""The main job on the embedded default: every stream of every provider through PyAirbyte, twice.
 
 Starts the local API emulator on 127.0.0.1, points the connector at it, and lets PyAirbyte (offline mode)
-run the installed `source-social-analytics` executable into its default local DuckDB cache
-(./.cache/default_cache/). Prints per-stream row counts and a few rows. This is how Python ingestion jobs
+run the installed `source-social-analytics` executable for each of the four providers into a local DuckDB
+cache per provider (./.cache/social_<provider>/): a first read (full refresh), then a second one that is
+incremental from the state kept in the cache. Prints row counts per provider and stream, and a few rows. This is how Python ingestion jobs
 (Dagster, Airflow, plain scripts) use the connector; swap the config for real credentials to read a real
 account.
 
-    python -m integration_tests.demo_sync [--streams post_analytics,link_analytics]
+    python -m integration_tests.demo_sync [--providers ayrshare,postpost] [--days 14]
 """
 from __future__ import annotations
 
@@ -21,21 +22,21 @@ os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("AIRBYTE_LOGGING_ROOT", str(Path(tempfile.gettempdir()) / "source-social-analytics-logs"))
 
-import pendulum  # noqa: E402
-
+from integration_tests.configs import PROVIDERS, emulator_config  # noqa: E402
 from integration_tests.emulator import Emulator, default_vendors  # noqa: E402
-from integration_tests.emulator.ayrshare import API_KEY  # noqa: E402
 
 SHOW_COLUMNS = {
     "post_analytics": ["account_id", "platform", "post_id", "published_at", "likes", "comments", "impressions", "reach"],
     "link_analytics": ["account_id", "short_link", "created_at", "clicks"],
-    "social_statistics": ["account_id", "platform", "date", "followers", "following", "posts", "impressions"],
+    "account_statistics": ["account_id", "platform", "date", "impressions", "likes", "comments", "reach"],
+    "social_statistics": ["account_id", "platform", "date", "followers", "impressions", "likes", "posts"],
 }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--streams", default="*", help="comma-separated stream names, or * for all")
+    parser.add_argument("--providers", default=",".join(PROVIDERS), help="comma-separated providers (default: all four)")
+    parser.add_argument("--days", type=int, default=14, help="how many days back the first sync starts")
     args = parser.parse_args(argv)
 
     import airbyte as ab  # imported late: it is slow, and the env above must be set first
@@ -45,32 +46,36 @@ def main(argv=None) -> int:
     if not executable.exists():
         print(f"{executable} not found: install the connector in this virtualenv first (pip install '.[pyairbyte]').")
         return 2
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 20)
 
+    counts = []
     with Emulator(default_vendors()) as emulator:
-        config = {
-            "provider": {"provider_type": "ayrshare", "api_key": API_KEY, "base_url": f"{emulator.url}/api"},
-            "start_date": pendulum.today("UTC").subtract(days=30).to_date_string(),
-            "lookback_window_days": 7,
-        }
-        print(f"Local API emulator on {emulator.url}; syncing Ayrshare from {config['start_date']} to today.\n")
-        streams = "*" if args.streams == "*" else [s.strip() for s in args.streams.split(",") if s.strip()]
-        source = ab.get_source("source-social-analytics", local_executable=str(executable), config=config, streams=streams)
-        source.check()
-        result = source.read(force_full_refresh=True)
+        print(f"Local API emulator on {emulator.url}.")
+        for provider in [p.strip() for p in args.providers.split(",") if p.strip()]:
+            config = emulator_config(provider, emulator.url, days=args.days)
+            # one cache per provider: PyAirbyte keeps each source's state in its cache, by source name
+            cache = ab.new_local_cache(f"social_{provider}")
+            source = ab.get_source("source-social-analytics", local_executable=str(executable), config=config, streams="*")
+            source.check()
+            print(f"\n== {provider}: first read (full refresh, from {config['start_date']}) ==")
+            result = source.read(cache=cache, force_full_refresh=True)
+            first = {name: len(dataset) for name, dataset in result.streams.items()}
+            print(f"== {provider}: second read (incremental, from the state the first one left in the cache) ==")
+            result = source.read(cache=cache)
+            for name, dataset in sorted(result.streams.items()):
+                counts.append((provider, name, first[name], len(dataset)))
+                # nullable integer columns: a missing metric prints <NA>, never NaN in a float column
+                frame = dataset.to_pandas().convert_dtypes()
+                columns = [c for c in SHOW_COLUMNS.get(name, list(frame.columns)[:8]) if c in frame.columns]
+                print(f"\n{provider} / {name} (first 3 rows of {len(frame)}):")
+                print(frame[columns].head(3).to_string(index=False))
+            print(f"DuckDB cache: {getattr(cache, 'db_path', '?')}")
 
-        pd.set_option("display.width", 200)
-        pd.set_option("display.max_columns", 20)
-        print("\nRows per stream:")
-        for name, dataset in sorted(result.streams.items()):
-            print(f"  {name:<20} {len(dataset):>6}")
-        for name, dataset in sorted(result.streams.items()):
-            frame = dataset.to_pandas()
-            columns = [c for c in SHOW_COLUMNS.get(name, list(frame.columns)[:8]) if c in frame.columns]
-            print(f"\n{name} (first 5 rows of {len(frame)}):")
-            print(frame[columns].head(5).to_string(index=False))
-        cache_path = getattr(result.cache, "db_path", None)
-        if cache_path:
-            print(f"\nDuckDB cache: {cache_path}")
+    print("\nRows per provider and stream (first read: full refresh; second read: incremental, deduplicated on the primary key):")
+    print(f"  {'provider':<10} {'stream':<20} {'full':>6} {'incremental':>12}")
+    for provider, name, full, incremental in counts:
+        print(f"  {provider:<10} {name:<20} {full:>6} {incremental:>12}")
     return 0
 
 

@@ -1,0 +1,27 @@
+"""Connector configs for the bundled emulator, one per provider: the demo sync, the standard test suite
+and the benchmarks use them. The keys are the emulator's test keys, never a real vendor's."""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import pendulum
+
+from integration_tests.emulator import ayrshare, highlevel, mosaic, postpost
+
+PROVIDERS = ("ayrshare", "highlevel", "mosaic", "postpost")
+
+
+def emulator_config(provider: str, emulator_url: str, days: int = 14, **provider_overrides: Any) -> Dict[str, Any]:
+    """A config reading the last ``days`` days of ``provider`` from the emulator at ``emulator_url``."""
+    providers: Dict[str, Dict[str, Any]] = {
+        "ayrshare": {"provider_type": "ayrshare", "api_key": ayrshare.API_KEY, "base_url": f"{emulator_url}/api"},
+        "highlevel": {"provider_type": "highlevel", "access_token": highlevel.ACCESS_TOKEN, "location_id": highlevel.LOCATION_ID,
+                      "api_version": "v3", "base_url": f"{emulator_url}/highlevel"},
+        "mosaic": {"provider_type": "mosaic", "api_key": mosaic.API_KEY, "base_url": f"{emulator_url}/mosaic"},
+        "postpost": {"provider_type": "postpost", "api_key": postpost.API_KEY, "base_url": f"{emulator_url}/postpost/api/v1"},
+    }
+    return {
+        "provider": {**providers[provider], **provider_overrides},
+        "start_date": pendulum.today("UTC").subtract(days=days).to_date_string(),
+        "lookback_window_days": 3,
+    }
