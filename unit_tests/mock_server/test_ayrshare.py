@@ -370,12 +370,14 @@ class TestHistoryWindowSplitting(_AyrshareTestCase):
     def test_a_full_history_window_is_read_again_in_two_halves(self, http_mocker: HttpMocker) -> None:
         """11-16..11-22 (one 7-day window) answers 500 posts, the limit: the list may be cut, so the connector asks
         again for 11-16T00:00:00..11-19T11:59:59 and 11-19T12:00:00..11-22T23:59:59. The posts of both halves are
-        read (one analytics request each); the 500 from the full answer are not (their analytics are unmocked)."""
+        read (one analytics request each). The 500 of the full answer count toward the limit but never reached a
+        network, so that without the split the read ends at once with no record instead of retrying 500 unmocked
+        analytics requests."""
         config = ConfigBuilder().with_start_date("2026-11-16").with_end_date("2026-11-22").build()
         full = AyrshareRequestBuilder.history("2026-11-16T00:00:00Z", "2026-11-22T23:59:59Z", last_days=8).build()
         first_half = AyrshareRequestBuilder.history("2026-11-16T00:00:00Z", "2026-11-19T11:59:59Z", last_days=8).build()
         second_half = AyrshareRequestBuilder.history("2026-11-19T12:00:00Z", "2026-11-22T23:59:59Z", last_days=5).build()
-        http_mocker.get(full, history_response(*[HistoryPostBuilder(f"full{i:03d}", f"2026-11-17T{i // 60 % 24:02d}:{i % 60:02d}:00Z") for i in range(500)]))
+        http_mocker.get(full, history_response(*[HistoryPostBuilder(f"full{i:03d}", f"2026-11-17T{i // 60 % 24:02d}:{i % 60:02d}:00Z").failed() for i in range(500)]))
         http_mocker.get(first_half, history_response(HistoryPostBuilder("early", "2026-11-17T09:00:00Z")))
         http_mocker.get(second_half, history_response(HistoryPostBuilder("late", "2026-11-21T09:00:00Z")))
         for post_id in ("early", "late"):
@@ -517,7 +519,7 @@ class TestErrorHandling(_AyrshareTestCase):
         assert "not JSON" in stream_errors[0].message
         cursors = [entry["cursor"]["date"] for s in _states(output, "social_statistics") for entry in s.get("states", [])]
         cursors += [s["state"]["date"] for s in _states(output, "social_statistics") if "state" in s]
-        assert all(cursor <= "2026-11-20" for cursor in cursors), cursors
+        assert cursors and all(cursor <= "2026-11-20" for cursor in cursors), cursors
 
     @HttpMocker()
     def test_429_with_retry_after_waits_what_the_vendor_asked_not_the_backoff(self, http_mocker: HttpMocker) -> None:
