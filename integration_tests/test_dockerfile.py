@@ -4,11 +4,12 @@ data included) and that the entrypoint speaks the protocol."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
 import sys
-import venv
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,9 +30,35 @@ def test_dockerfile_is_minimal_and_pinned():
     metadata = (ROOT / "metadata.yaml").read_text()
     assert f"baseImage: {base}" in metadata
     assert json.loads(next(arg for op, arg in instructions if op == "ENTRYPOINT")) == ["source-social-analytics"]
+    assert [arg for op, arg in instructions if op == "USER"][-1] == "airbyte"  # runs as the base image's non-root user
 
 
-def test_replayed_install_and_entrypoint(tmp_path):
+def _as_runtime_user(command):
+    """The command as the Dockerfile's last USER (airbyte) would run it, when we are root and can switch."""
+    user = [arg for op, arg in dockerfile_instructions() if op == "USER"][-1]
+    if os.geteuid() != 0 or not shutil.which("runuser"):
+        return command, False
+    if subprocess.run(["id", "-u", user], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user], check=True)
+    return ["runuser", "-u", user, "--"] + command, True
+
+
+def _python_the_runtime_user_can_run():
+    """A Python 3 the non-root user can execute (a pyenv under /root cannot be); ours when no switch happens."""
+    candidates = [os.path.realpath(getattr(sys, "_base_executable", sys.executable)), "/usr/bin/python3.11", "/usr/bin/python3"]
+    for candidate in candidates:
+        command, switched = _as_runtime_user([candidate, "-c", "import venv, ensurepip"])
+        if not switched:
+            return candidates[0]
+        if os.path.exists(candidate) and subprocess.run(command, capture_output=True).returncode == 0:
+            return candidate
+    pytest.fail("no Python the non-root runtime user can execute")
+
+
+def test_replayed_install_and_entrypoint():
+    # world-readable (pytest's tmp_path is root-only): the entrypoint runs as the non-root user
+    tmp_path = Path(tempfile.mkdtemp(prefix="dockerfile-replay-"))
+    tmp_path.chmod(0o755)
     context = tmp_path / "image" / "airbyte" / "integration_code"
     context.mkdir(parents=True)
     run_commands = []
@@ -48,7 +75,7 @@ def test_replayed_install_and_entrypoint(tmp_path):
         elif op == "RUN":
             run_commands.append(arg)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    subprocess.run([_python_the_runtime_user_can_run(), "-m", "venv", str(env_dir)], check=True, timeout=300)
     python = env_dir / "bin" / "python"
     for command in run_commands:
         command = command.replace("pip install", f"{python} -m pip install --quiet --disable-pip-version-check", 1)
@@ -56,8 +83,12 @@ def test_replayed_install_and_entrypoint(tmp_path):
     entrypoint = env_dir / "bin" / "source-social-analytics"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    out = subprocess.run([str(entrypoint), "spec"], cwd=elsewhere, capture_output=True, text=True, timeout=120)
+    elsewhere.chmod(0o777)
+    command, switched = _as_runtime_user([str(entrypoint), "spec"])
+    out = subprocess.run(command, cwd=elsewhere, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+    if switched:  # it really ran as a non-root user
+        assert subprocess.run(_as_runtime_user(["id", "-u"])[0], capture_output=True, text=True).stdout.strip() != "0"
     specs = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{") and '"SPEC"' in line]
     assert len(specs) == 1
     assert specs[0]["spec"]["connectionSpecification"]["properties"]["provider"]["oneOf"]
@@ -68,3 +99,4 @@ def test_replayed_install_and_entrypoint(tmp_path):
         "account_statistics.json", "link_analytics.json", "post_analytics.json", "social_statistics.json",
     ]
     assert not (Path(installed).parent / "integration_tests").exists()
+    shutil.rmtree(tmp_path, ignore_errors=True)
