@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: creates .venv, installs the connector with its test extras,
-# runs unit and integration tests. `.ci/run` calls exactly this.
+# runs unit and integration tests (PyAirbyte included, for its integration test). `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check '.[tests]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check '.[tests,pyairbyte]'
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

@@ -35,6 +35,9 @@ from .providers import PROVIDERS
 # in the user's working directory would otherwise win.
 MANIFEST_PATH = str(Path(__file__).resolve().parent / "manifest.yaml")
 
+# What the CDK's CheckStream says when the check stream's parent answered with no partition at all.
+NOTHING_TO_READ = "no stream slices were found"
+
 
 class SourceSocialAnalytics(YamlDeclarativeSource):
     def __init__(
@@ -79,6 +82,14 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         checker = CheckStream(stream_names=[provider.check_stream], parameters={})
         ok, reason = checker.check_connection(self, logger, self._config)
         if ok:
+            return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+        if NOTHING_TO_READ in str(reason):
+            # The authenticated parent request (accounts, connections, post list) answered, with nothing to
+            # read yet: the credentials work. A new account must not fail its set-up for that.
+            logger.warning(
+                f"{provider.name}: the credentials work, but there is nothing to read yet ({provider.check_stream} has no "
+                "accounts or posts in the sync window). Syncs will be empty until there is."
+            )
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
         return AirbyteConnectionStatus(status=Status.FAILED, message=str(reason))
 
