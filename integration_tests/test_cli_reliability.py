@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import patch
 
 import pendulum
 import pytest
@@ -17,14 +18,15 @@ def only(catalog, name):
     return {"streams": [s for s in catalog["streams"] if s["stream"]["name"] == name]}
 
 
-@pytest.fixture
-def catalog(cli, ayrshare_config):
-    return catalog_for(cli.run("discover", ayrshare_config))
+@pytest.fixture(scope="module")
+def catalog(module_cli, ayrshare_config):
+    return catalog_for(module_cli.run("discover", ayrshare_config))
 
 
 def test_transient_5xx_is_retried_and_the_sync_completes(cli, ayrshare_config, catalog, api):
     api.fault("/api/analytics/social", 503, times=2, headers={"Retry-After": "1"}, body={"message": "upstream unavailable"})
-    result = cli.run("read", ayrshare_config, only(catalog, "social_statistics"))
+    with patch("time.sleep"):
+        result = cli.run("read", ayrshare_config, only(catalog, "social_statistics"))
     assert result.returncode == 0, result.errors()
     platforms = 9  # one request per platform Ayrshare's /analytics/social accepts
     assert len(api.requests("/api/analytics/social")) == platforms + 2  # two failures, each retried
@@ -45,7 +47,8 @@ def test_rate_limit_honours_retry_after_and_waits_about_that_long(cli, ayrshare_
 
 def test_persistent_outage_ends_in_a_clear_system_error_not_a_silent_gap(cli, ayrshare_config, catalog, api):
     api.fault("/api/analytics/links", 500, times=20, headers={"Retry-After": "1"}, body={"message": "internal error"})
-    result = cli.run("read", ayrshare_config, only(catalog, "link_analytics"))
+    with patch("time.sleep"):  # the backoff waits (Retry-After: 1 -> 2 s each) are not what this test is about
+        result = cli.run("read", ayrshare_config, only(catalog, "link_analytics"))
     assert result.returncode == 1
     # the stream's own error; the CDK then closes every failed read with a generic summary error
     errors = [e for e in result.errors() if e.get("internal_message") != "Concurrent read failure"]
@@ -75,7 +78,8 @@ def test_a_truncated_200_is_retried_then_fails_naming_the_endpoint_and_the_state
     state_before = {"created_at": pendulum.now("UTC").subtract(days=5).strftime("%Y-%m-%dT%H:%M:%SZ")}
     state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "link_analytics"}, "stream_state": state_before}}]
     api.fault("/api/analytics/links", 200, times=20, headers={"Retry-After": "1"}, kind="truncated")
-    result = cli.run("read", ayrshare_config, only(catalog, "link_analytics"), state=state)
+    with patch("time.sleep"):  # in-process: the retry waits are skipped, the retries are not
+        result = cli.run("read", ayrshare_config, only(catalog, "link_analytics"), state=state)
     assert result.returncode == 1
     assert not result.records("link_analytics")
     assert len(api.requests("/api/analytics/links")) == 6  # the first try and 5 retries
