@@ -202,6 +202,23 @@ def module_cli(tmp_path_factory) -> Cli:
     return Cli(tmp_path_factory.mktemp("cli"))
 
 
+def emulator_log(emulator) -> List[Dict[str, Any]]:
+    return requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
+
+
+@pytest.fixture(scope="module")
+def discovered(module_cli, config):
+    """The catalog a module's ``config`` fixture discovers (each test module defines ``config``)."""
+    return module_cli.run("discover", config)
+
+
+@pytest.fixture(scope="module")
+def first_sync(module_cli, config, discovered, emulator):
+    """A full first sync of every stream of a module's ``config``, with the emulator's request log of it."""
+    requests.delete(f"{emulator.url}/__emulator__/requests", timeout=10)
+    return module_cli.run("read", config, catalog_for(discovered)), emulator_log(emulator)
+
+
 @pytest.fixture(scope="session")
 def ayrshare_config(emulator) -> Dict[str, Any]:
     """Tests copy it before changing it."""

@@ -22,20 +22,6 @@ def config(ayrshare_config) -> Dict[str, Any]:
     return ayrshare_config
 
 
-@pytest.fixture(scope="module")
-def discovered(module_cli, config):
-    return module_cli.run("discover", config)
-
-
-@pytest.fixture(scope="module")
-def first_sync(module_cli, config, discovered, emulator):
-    """A full first sync of every stream, with the emulator's request log of that sync."""
-    requests.delete(f"{emulator.url}/__emulator__/requests", timeout=10)
-    result = module_cli.run("read", config, catalog_for(discovered))
-    log = requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
-    return result, log
-
-
 def test_spec_is_one_valid_spec_message(process_cli):
     """Through the installed console script: what Airbyte's image runs."""
     result = process_cli.run("spec")

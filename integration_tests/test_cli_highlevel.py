@@ -57,11 +57,6 @@ def sync(cli: Cli, emulator, cfg, catalog, state=None):
 
 
 @pytest.fixture(scope="module")
-def module_cli(tmp_path_factory) -> Cli:
-    return Cli(tmp_path_factory.mktemp("cli-highlevel"))
-
-
-@pytest.fixture(scope="module")
 def discovered(module_cli, emulator):
     return module_cli.run("discover", config(emulator))
 

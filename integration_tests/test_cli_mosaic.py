@@ -10,15 +10,10 @@ import pendulum
 import pytest
 import requests
 
-from integration_tests.conftest import Cli, catalog_for
+from integration_tests.conftest import catalog_for, emulator_log
 from integration_tests.emulator.mosaic import API_KEY, CONNECTIONS, DELETED_POST_ID, TWO_X_POST_ID
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def module_cli(tmp_path_factory) -> Cli:
-    return Cli(tmp_path_factory.mktemp("cli"))
 
 
 @pytest.fixture(scope="module")
@@ -30,19 +25,7 @@ def config(emulator) -> Dict[str, Any]:
     }
 
 
-def _log(emulator):
-    return requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
-
-
-@pytest.fixture(scope="module")
-def discovered(module_cli, config):
-    return module_cli.run("discover", config)
-
-
-@pytest.fixture(scope="module")
-def first_sync(module_cli, config, discovered, emulator):
-    requests.delete(f"{emulator.url}/__emulator__/requests", timeout=10)
-    return module_cli.run("read", config, catalog_for(discovered)), _log(emulator)
+_log = emulator_log
 
 
 @pytest.fixture(scope="module")

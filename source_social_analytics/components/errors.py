@@ -127,3 +127,14 @@ class _SkipsAsWarnings(logging.Filter):
                 if name.startswith("airbyte.HttpRequester.") and isinstance(candidate, logging.Logger):
                     if not any(isinstance(existing, cls) for existing in candidate.filters):
                         candidate.addFilter(cls())
+
+
+def unknown_ids_error(field: str, unknown, vendor_says: str, fix: str) -> Exception:
+    """The config_error for ids in ``field`` that the vendor does not know; raise what it returns.
+
+    Out: "`provider.platform_ids` lists linkedin-X, which PostPost does not know (<vendor_says>). <fix>"
+    """
+    from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+    message = f"`{field}` lists {', '.join(unknown)}, {vendor_says}. {fix}"
+    return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)

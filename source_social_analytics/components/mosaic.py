@@ -13,11 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional
 
-from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..config import IdList, Provider, ProviderConfig, Secret
 from .dates import to_utc_iso
+from .errors import unknown_ids_error
 from .extractors import JsonBodyExtractor
 from .metrics import METRIC_COLUMNS, normalize
 
@@ -72,12 +71,11 @@ class MosaicConnectionsExtractor(JsonBodyExtractor):
             return
         unknown = [i for i in chosen if i not in known]
         if unknown:
-            message = (
-                f"`provider.social_connection_ids` lists {', '.join(unknown)}, which Mosaic does not know: this API key's "
-                f"organization has the connections {', '.join(sorted(known)) or '(none)'}. Remove the unknown ids, or "
-                "leave the field empty to sync every connection."
+            raise unknown_ids_error(
+                "provider.social_connection_ids", unknown,
+                f"which Mosaic does not know: this API key's organization has the connections {', '.join(sorted(known)) or '(none)'}",
+                "Remove the unknown ids, or leave the field empty to sync every connection.",
             )
-            raise AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
         yield {"accounts": ",".join(sorted(chosen))}
 
 

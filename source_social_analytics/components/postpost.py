@@ -15,12 +15,11 @@ from datetime import date as _date
 from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Union
 
 import requests
-from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
+from .errors import unknown_ids_error
 from .extractors import JsonBodyExtractor
 from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, normalize, to_number
 
@@ -248,12 +247,12 @@ class PostPostAccountsExtractor(JsonBodyExtractor):
         chosen = list((self.config.get("provider") or {}).get("platform_ids") or [])
         unknown = [platform_id for platform_id in chosen if platform_id not in connections]
         if unknown:
-            message = (
-                f"`provider.platform_ids`: PostPost knows no LinkedIn connection {', '.join(unknown)} "
-                f"(its LinkedIn connections: {', '.join(sorted(p for p in connections if p.startswith(LINKEDIN_PREFIX))) or 'none'}). "
-                "Remove it, or leave platform_ids empty to sync every LinkedIn connection."
+            raise unknown_ids_error(
+                "provider.platform_ids", unknown,
+                "which PostPost does not know as LinkedIn connections (its LinkedIn connections: "
+                f"{', '.join(sorted(p for p in connections if p.startswith(LINKEDIN_PREFIX))) or 'none'})",
+                "Remove it, or leave platform_ids empty to sync every LinkedIn connection.",
             )
-            raise AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
         for platform_id in chosen or sorted(p for p in connections if p.startswith(LINKEDIN_PREFIX)):
             item = connections[platform_id]
             yield {"account_id": platform_id, "display_name": item.get("displayName"), "token_status": item.get("tokenStatus")}
