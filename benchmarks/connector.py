@@ -2,7 +2,8 @@
 
 ``python -m benchmarks.connector ours|minimal read --config C --catalog K [--state S]``. Protocol messages go
 to stdout as usual (the parent sends them to a file); the last line on stderr is a JSON summary:
-``{"seconds": <the read, from building the source to its last message>, "records": n}``. The time excludes
+``{"seconds": <the read, from building the source to its last message>, "records": n, "streaming_seconds":
+<first record to last>}``. The time excludes
 the interpreter and import start-up (about 2 s, the same for every run), which ``run.py`` reports apart.
 
 ``--no-rate-budget`` drops the manifest's ``api_budget``: the wall-time benchmark measures how close the
@@ -15,7 +16,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, List
+from typing import Any, List, Optional
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
@@ -32,9 +33,15 @@ class _CountingStdout:
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self.records = 0
+        self.first: Optional[float] = None
+        self.last: Optional[float] = None
 
     def write(self, text: str) -> int:
-        self.records += text.count('"type":"RECORD"')
+        count = text.count('"type":"RECORD"')
+        if count:
+            self.records += count
+            self.last = time.perf_counter()
+            self.first = self.first or self.last
         return self._stream.write(text)
 
     def flush(self) -> None:
@@ -79,7 +86,9 @@ def main(argv: List[str]) -> None:
         entrypoint_module.PRINT_BUFFER = __import__("contextlib").nullcontext()
         launch(source, args)
     sys.stdout.flush()
-    print(json.dumps({"seconds": time.perf_counter() - started, "records": counting.records}), file=sys.stderr)
+    streaming = (counting.last or 0) - (counting.first or 0)
+    summary = {"seconds": time.perf_counter() - started, "records": counting.records, "streaming_seconds": streaming}
+    print(json.dumps(summary), file=sys.stderr)
 
 
 if __name__ == "__main__":
