@@ -141,9 +141,8 @@ def section_wall_time(workdir: Path, latency_ms: float, scale: int, workers: int
     return ok, {"ratio": figures[workers], "speedup": speedup, "requests": posts, "seconds": results[workers][0], "seconds_1": results[1][0]}
 
 
-def section_throughput_and_memory(workdir: Path, scale: int, skip_memory: bool) -> bool:
+def section_throughput_and_memory(workdir: Path, scale: int) -> Tuple[bool, bool]:
     print(f"\n3. Records per second at zero latency, Mosaic post_analytics, scale {scale}")
-    ok = True
     emulator = EmulatorProcess(scale=scale)
     try:
         config = emulator_config("mosaic", emulator.url, days=MOSAIC_DAYS)
@@ -156,12 +155,10 @@ def section_throughput_and_memory(workdir: Path, scale: int, skip_memory: bool) 
                   f" {summary['streaming_seconds']:6.2f} s, CPU {summary['cpu_seconds']:5.2f} s with start-up): {rate:7.0f} records/s")
         ratio = rates["ours"] / rates["minimal"]
         print(f"   ours / minimal CDK stream: {ratio:.2f}")
-        ok &= ratio >= 0.8
+        fast_enough = ratio >= 0.8
         big = read(workdir, "ours", config, ["post_analytics"])
     finally:
         emulator.stop()
-    if skip_memory:
-        return ok
     print("\n4. Peak memory of the connector process, Mosaic post_analytics")
     emulator = EmulatorProcess(scale=max(1, scale // 10))
     try:
@@ -171,7 +168,7 @@ def section_throughput_and_memory(workdir: Path, scale: int, skip_memory: bool) 
     growth = big["peak_mb"] / small["peak_mb"]
     print(f"   {small['records']:6} records: {small['peak_mb']:6.1f} MB;  {big['records']:6} records: {big['peak_mb']:6.1f} MB;"
           f"  ratio {growth:.2f} for {big['records'] / small['records']:.0f}x the records")
-    return ok and growth <= 1.5
+    return fast_enough, growth <= 1.5
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -191,8 +188,9 @@ def main(argv: Optional[List[str]] = None) -> None:
             verdicts["post_analytics within 1.3x of the floor, >= 4x one worker"] = section_wall_time(
                 workdir, args.latency_ms, args.scale, args.workers)[0]
         if args.only in (None, "throughput"):
-            verdicts["throughput >= 0.8x the minimal stream, memory at 10x <= 1.5x"] = section_throughput_and_memory(
-                workdir, args.throughput_scale, skip_memory=False)
+            fast, lean = section_throughput_and_memory(workdir, args.throughput_scale)
+            verdicts["zero-latency throughput >= 0.8x the minimal CDK stream"] = fast
+            verdicts["peak memory at 10x the records <= 1.5x"] = lean
     print()
     for name, ok in verdicts.items():
         print(f"   {'PASS' if ok else 'FAIL'}  {name}")

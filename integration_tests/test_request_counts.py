@@ -54,3 +54,32 @@ def test_exact_request_counts_of_mosaic_post_analytics(cli, api):
     assert [e["query"] for e in log if e["path"].endswith("/social/posts")] == [{"limit": "100"}]
     analytics = [e for e in log if e["path"].endswith("/analytics")]
     assert len({(e["path"], str(e["query"])) for e in analytics}) == len(analytics)
+
+
+def _most_in_flight(log, latency_s: float) -> int:
+    """Requests that arrived within one latency of each other: each holds a worker until answered."""
+    times = sorted(entry["at"] for entry in log)
+    return max(sum(1 for t in times if start <= t < start + latency_s * 0.9) for start in times)
+
+
+@pytest.mark.parametrize("workers,most,least", [(2, 2, 2), (6, 6, 4)])
+def test_num_workers_sets_how_many_requests_are_in_flight(cli, api, workers, most, least):
+    import requests
+
+    requests.put(f"{api.url}/__emulator__/settings", json={"latency_ms": 100}, timeout=10)
+    try:
+        config = {**emulator_config("mosaic", api.url), "num_workers": workers}
+        catalog = catalog_for(cli.run("discover", config))
+        result = cli.run("read", config, catalog)
+    finally:
+        requests.put(f"{api.url}/__emulator__/settings", json={"latency_ms": 0}, timeout=10)
+    assert result.returncode == 0
+    in_flight = _most_in_flight(api.requests("/mosaic/social/post/"), 0.1)
+    assert least <= in_flight <= most
+
+
+def test_num_workers_above_the_cap_is_a_config_error_naming_it(cli, api):
+    result = cli.run("read", {**emulator_config("mosaic", api.url), "num_workers": 17}, {"streams": []})
+    assert result.returncode == 1
+    assert "`num_workers`" in result.errors()[0]["message"]
+    assert api.requests() == []
