@@ -121,6 +121,7 @@ class _TopLevel(BaseModel):
     start_date: Optional[str] = None
     end_date: Optional[str] = None
     lookback_window_days: int = Field(default=7, ge=0, le=90, strict=True)
+    num_workers: int = Field(default=8, ge=1, le=16, strict=True)
 
     _dates = field_validator("start_date", "end_date", mode="before")(classmethod(lambda cls, v: _parse_date(v)))
 

@@ -27,6 +27,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
+from . import read_once  # noqa: F401 - a parent list two streams share is requested once per sync
 from .components.dates import earliest_cursor
 from .config import ConfigError, validate_config
 from .providers import PROVIDERS

@@ -1,0 +1,95 @@
+"""The benchmark's child process: one ``read`` of our connector (or of the minimal CDK yardstick), timed.
+
+``python -m benchmarks.connector ours|minimal read --config C --catalog K [--state S]``. Protocol messages go
+to stdout as usual (the parent sends them to a file); the last line on stderr is a JSON summary:
+``{"seconds": <the read, from building the source to its last message>, "records": n, "streaming_seconds":
+<first record to last>}``. The time excludes
+the interpreter and import start-up (about 2 s, the same for every run), which ``run.py`` reports apart.
+
+``--no-rate-budget`` drops the manifest's ``api_budget``: the wall-time benchmark measures how close the
+concurrency gets to the latency floor; the budget's ceiling is a separate figure (README, "Performance and
+scale"), and with it a 1,000-post sync would take the budget's minutes whatever the workers.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, List, Optional
+
+from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
+from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
+
+from source_social_analytics import run as run_module
+from source_social_analytics.source import SourceSocialAnalytics
+
+MINIMAL_MANIFEST = str(Path(__file__).resolve().parent / "minimal_mosaic.yaml")
+
+
+class _CountingStdout:
+    """Counts RECORD lines on their way to the real stdout (cheap: one substring test per line)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.records = 0
+        self.first: Optional[float] = None
+        self.last: Optional[float] = None
+
+    def write(self, text: str) -> int:
+        count = text.count('"type":"RECORD"')
+        if count:
+            self.records += count
+            self.last = time.perf_counter()
+            self.first = self.first or self.last
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _without_budget(cls: type) -> type:
+    class NoBudget(cls):  # type: ignore[misc, valid-type]
+        def _read_and_parse_yaml_file(self, path_to_yaml_file: str):  # type: ignore[no-untyped-def]
+            manifest = super()._read_and_parse_yaml_file(path_to_yaml_file)
+            manifest.pop("api_budget", None)
+            return manifest
+
+    return NoBudget
+
+
+def main(argv: List[str]) -> None:
+    which, args = argv[0], [a for a in argv[1:] if a != "--no-rate-budget"]
+    no_budget = "--no-rate-budget" in argv
+    counting = _CountingStdout(sys.stdout)
+    sys.stdout = counting
+    started = time.perf_counter()
+    if which == "ours":
+        if no_budget:
+            run_module.SourceSocialAnalytics = _without_budget(SourceSocialAnalytics)
+        # PRINT_BUFFER writes to sys.__stdout__: count what run() prints instead
+        run_module.PRINT_BUFFER = __import__("contextlib").nullcontext()
+        run_module.run(args)
+    else:
+        config_path = AirbyteEntrypoint.extract_config(args)
+        catalog_path = AirbyteEntrypoint.extract_catalog(args)
+        source = YamlDeclarativeSource(
+            path_to_yaml=MINIMAL_MANIFEST,
+            config=YamlDeclarativeSource.read_config(config_path),
+            catalog=YamlDeclarativeSource.read_catalog(catalog_path),
+        )
+        import airbyte_cdk.entrypoint as entrypoint_module
+
+        entrypoint_module.PRINT_BUFFER = __import__("contextlib").nullcontext()
+        launch(source, args)
+    sys.stdout.flush()
+    streaming = (counting.last or 0) - (counting.first or 0)
+    summary = {"seconds": time.perf_counter() - started, "records": counting.records, "streaming_seconds": streaming}
+    print(json.dumps(summary), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
