@@ -108,3 +108,22 @@ def test_a_persistent_server_error_ends_with_a_summary_classed_transient_not_con
     assert errors[-1]["message"].startswith("The sync failed: ") and "Ayrshare is failing" in errors[-1]["message"]
     assert len(api.requests("/api/analytics/links")) == 6  # the first try and 5 retries
     assert {e["failure_type"] for e in errors} == {"transient_error"}
+
+
+@pytest.mark.parametrize("provider, floor", [("ayrshare", "2020-01-01"), ("highlevel", "2015-01-01"), ("mosaic", "2015-01-01"), ("postpost", "2015-01-01")])
+def test_a_far_past_start_date_is_a_config_error_naming_start_date_and_the_limit_in_check_and_read(cli, emulator, api, provider, floor):
+    """1900-01-01 would walk ~6,500 weekly windows per account (projected hours, no records): refused up front."""
+    config = emulator_config(provider, emulator.url)
+    catalog = catalog_for(cli.run("discover", config))
+    config["start_date"] = "1900-01-01"
+    checked = cli.run("check", config)
+    [status] = [m["connectionStatus"] for m in checked.of_type("CONNECTION_STATUS")]
+    assert status["status"] == "FAILED" and "`start_date` 1900-01-01" in status["message"] and floor in status["message"]
+    read = cli.run("read", config, catalog)
+    assert read.returncode == 1
+    [error] = read.errors()
+    assert error["failure_type"] == "config_error" and "`start_date`" in error["message"] and floor in error["message"]
+    assert "Traceback" not in read.stdout
+    assert api.requests() == [] or all(r["path"].startswith("/__") for r in api.requests())
+    config["start_date"] = floor  # the limit itself is accepted
+    assert cli.run("check", config).of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"

@@ -28,7 +28,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
 from .components.dates import earliest_cursor
-from .config import ConfigError, validate_config
+from .config import ConfigError, start_date_problem, validate_config
 from .providers import PROVIDERS
 from .read_guards import check_stream_state, dedupe_errors, unknown_streams_problem
 
@@ -54,10 +54,10 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         if self._raw_config is None:
             return None
         try:
-            validate_config(self._raw_config)
+            validated = validate_config(self._raw_config)
         except ConfigError as error:
             return str(error)
-        return None
+        return start_date_problem(validated.start_date, PROVIDERS[validated.provider.provider_type])
 
     def _raise_config_problem(self) -> None:
         problem = self.config_problem()
