@@ -19,6 +19,9 @@ logger = logging.getLogger("airbyte")
 # see: the CDK logs it at INFO (on the requester's logger); _SkipsAsWarnings makes that one line a WARN.
 SKIP_PREFIX = "Skipping "
 
+# 4xx answers worth retrying: a request timeout and a rate limit. Any other 4xx fails at once (VendorErrorHandler).
+RETRIED_4XX = (408, 429)
+
 EXPECTED_BODIES = {
     "object": (dict,),
     "array": (list,),
@@ -86,6 +89,13 @@ class VendorErrorHandler(DefaultErrorHandler):
         if resolution.response_action == ResponseAction.IGNORE:
             _SkipsAsWarnings.install()
         if (
+            resolution.response_action in (ResponseAction.RETRY, ResponseAction.RATE_LIMITED)
+            and isinstance(response_or_exception, requests.Response)
+            and 400 <= response_or_exception.status_code < 500
+            and response_or_exception.status_code not in RETRIED_4XX
+        ):
+            return self._client_error(response_or_exception)
+        if (
             resolution.response_action == ResponseAction.SUCCESS
             and isinstance(response_or_exception, requests.Response)
             and response_or_exception.ok
@@ -102,6 +112,20 @@ class VendorErrorHandler(DefaultErrorHandler):
                     ),
                 )
         return resolution
+
+    def _client_error(self, response: requests.Response) -> ErrorResolution:
+        """A 4xx the request itself caused: the same request would fail again, so it is not retried."""
+        code = response.status_code
+        if code == 431:
+            text = (
+                f"{self._vendor_name} refused {endpoint(response)} with HTTP 431 (request headers too large): a key or "
+                "id in the config is far too long. Paste the key again (only the key) and sync again."
+            )
+            failure = FailureType.config_error
+        else:
+            text = f"{self._vendor_name} refused {endpoint(response)} with HTTP {code}: {vendor_message(json_or_none(response))}. Not retried."
+            failure = FailureType.system_error
+        return ErrorResolution(response_action=ResponseAction.FAIL, failure_type=failure, error_message=text)
 
     def __post_init__(self, parameters: Any) -> None:
         super().__post_init__(parameters)
@@ -127,3 +151,46 @@ class _SkipsAsWarnings(logging.Filter):
                 if name.startswith("airbyte.HttpRequester.") and isinstance(candidate, logging.Logger):
                     if not any(isinstance(existing, cls) for existing in candidate.filters):
                         candidate.addFilter(cls())
+
+
+RETRY_LOG_PREFIX = "UserDefinedBackoffException: Rate limit exceeded"
+
+
+def retry_reason(exc: BaseException) -> str:
+    """What really happened to a request that is being retried, in words a user can act on."""
+    response = getattr(exc, "response", None)
+    request = getattr(exc, "request", None)
+    where = f"{request.method} {urlsplit(request.url or '').path}" if request is not None else "a request"
+    if isinstance(response, requests.Response):
+        code = response.status_code
+        if code == 429:
+            return f"Rate limited (HTTP 429) on {where}"
+        kind = "server error" if code >= 500 else "an answer it could not use" if code < 300 else "client error"
+        return f"HTTP {code} ({kind}) on {where}"
+    cause = exc.__context__
+    text = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
+        return f"No answer on {where}: the host name could not be resolved (check provider.base_url and the network's DNS)"
+    if "Timeout" in text:
+        return f"No answer on {where}: timed out"
+    return f"No answer on {where}: the connection failed ({type(cause).__name__ if cause is not None else 'unknown error'})"
+
+
+class _HonestRetryLog(logging.Filter):
+    """The CDK logs every retry with a Retry-After or backoff strategy as "Rate limit exceeded (HTTP 500)" (and
+    a dropped connection or an unknown host as "Rate limit exceeded."): rewritten to say what happened."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if message.startswith(RETRY_LOG_PREFIX):
+            import sys
+
+            exc = sys.exc_info()[1]
+            if exc is not None:
+                tail = message.split("Retrying in", 1)[-1]
+                record.msg, record.args = f"{retry_reason(exc)}. Retrying in{tail}", ()
+        return True
+
+
+if not any(isinstance(existing, _HonestRetryLog) for existing in logging.getLogger("airbyte").filters):
+    logging.getLogger("airbyte").addFilter(_HonestRetryLog())
