@@ -67,3 +67,29 @@ def test_an_unresolvable_host_is_reported_as_such(cli, emulator, no_waits):
     retries = [line for line in result.logs("INFO") if "Retrying in" in line]
     assert retries and all("the host name could not be resolved" in line for line in retries)
     assert "Rate limit exceeded" not in result.stdout
+
+
+@pytest.mark.parametrize("provider, per_post_path", [("ayrshare", "/api/analytics/post"), ("mosaic", "/mosaic/social/post/")])
+def test_a_persistent_failure_of_the_per_post_endpoint_stops_after_three_posts_not_every_post(cli, emulator, api, no_waits, provider, per_post_path):
+    """Before: every post used 6 attempts and ~316 s of backoff (Mosaic, 53 posts in 30 days: 318 requests,
+    ~70 min of waits at 4 at a time). Now: after 3 posts in a row have used every attempt (18 failures), the
+    endpoint is given up: each later post costs one request and no wait, and one error says why."""
+    config = emulator_config(provider, emulator.url, days=30)
+    catalog = catalog_for(cli.run("discover", config))
+    catalog = {"streams": [s for s in catalog["streams"] if s["stream"]["name"] == "post_analytics"]}
+    clean = cli.run("read", config, catalog)
+    posts = len(api.requests(per_post_path))
+    assert clean.returncode == 0 and posts >= 10
+    api.fault(per_post_path, 500, times=100_000, body={"message": "internal error"})
+    before = len(api.requests(per_post_path))
+    no_waits.reset_mock()
+    result = cli.run("read", config, catalog)
+    calls = len(api.requests(per_post_path)) - before
+    assert result.returncode == 1
+    concurrency = 4
+    assert 18 <= calls <= 6 * (3 + concurrency) + posts < 6 * posts  # bounded, not every post 6 times
+    waited = sum(call.args[0] for call in no_waits.call_args_list if call.args and call.args[0] >= 10)
+    assert waited <= (3 + concurrency) * (11 + 21 + 41 + 81 + 161)  # backoff of at most the posts in flight, not of every post
+    breaker = [e for e in result.errors() if e["message"].startswith("Stopped calling ")]
+    assert len(breaker) == 1 and breaker[0]["failure_type"] == "transient_error" and "18 times in a row" in breaker[0]["message"]
+    assert result.errors()[-1]["failure_type"] == "transient_error"

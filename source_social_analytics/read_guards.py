@@ -18,6 +18,8 @@ from typing import Any, Iterable, Iterator, List, Mapping, MutableMapping, Optio
 from airbyte_cdk.models import AirbyteMessage, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .components.errors import BREAKER_PREFIX, reset_breaker
+
 # the two cursor formats of the manifest's window_cursor and day_cursor
 CURSOR_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d")
 CDK_SUMMARY = "Concurrent read failure"
@@ -116,6 +118,7 @@ def dedupe_errors(messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage
     failure type of the first real error."""
     seen: List[Any] = []
     quiet = _AfterConfigError()
+    reset_breaker()  # each sync starts with every endpoint trusted again
     with _installed(quiet):
         yield from _deduped(messages, seen, quiet)
 
@@ -128,7 +131,7 @@ def _deduped(messages: Iterable[AirbyteMessage], seen: List[Any], quiet: _AfterC
                 if any(previous.message == error.message for previous in seen):
                     continue
                 seen.append(error)
-                quiet.active = quiet.active or error.failure_type == FailureType.config_error
+                quiet.active = quiet.active or error.failure_type == FailureType.config_error or BREAKER_PREFIX in (error.message or "")
             elif quiet.active and message.type == Type.LOG and message.log is not None and message.log.level == Level.ERROR:
                 continue  # the same failure again, for another partition: already said once
             yield message

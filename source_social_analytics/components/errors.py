@@ -85,7 +85,7 @@ class VendorErrorHandler(DefaultErrorHandler):
     expected_body: str = "object"
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
-        resolution = super().interpret_response(response_or_exception)
+        resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
         if resolution.response_action == ResponseAction.IGNORE:
             _SkipsAsWarnings.install()
         if (
@@ -130,6 +130,69 @@ class VendorErrorHandler(DefaultErrorHandler):
     def __post_init__(self, parameters: Any) -> None:
         super().__post_init__(parameters)
         self._vendor_name = str((parameters or {}).get("vendor_name") or "The vendor")
+
+
+BREAKER_PREFIX = "Stopped calling "
+BREAKER_POSTS = 3  # failed items in a row (each with every retry used) before an endpoint is given up
+
+
+def endpoint_template(response_or_exception: Any) -> Optional[str]:
+    """``GET /mosaic/social/post/{id}/analytics``: the endpoint with its id segments replaced, or None."""
+    request = getattr(response_or_exception, "request", None)
+    if request is None or not getattr(request, "url", None):
+        return None
+    segments = [("{id}" if any(ch.isdigit() for ch in part) and len(part) > 3 else part) for part in urlsplit(request.url).path.split("/")]
+    return f"{request.method} {'/'.join(segments)}"
+
+
+class _EndpointBreaker:
+    """Bounds the total wait of a persistent failure on a per-item endpoint (one request per post).
+
+    Each post would otherwise use its 6 attempts and ~316 s of backoff before the next one does the same:
+    hours for an account with hundreds of posts. After ``BREAKER_POSTS`` posts in a row have used every
+    attempt (no success on that endpoint in between), every further answer on the endpoint fails at once,
+    with one message (read_guards says it once) and failure type transient_error: the next sync retries."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+    def observe(self, handler: "VendorErrorHandler", response_or_exception: Any, resolution: ErrorResolution) -> ErrorResolution:
+        key = endpoint_template(response_or_exception)
+        if key is None:
+            return resolution
+        limit = BREAKER_POSTS * (int(handler.max_retries or 0) + 1)
+        with self._lock:
+            if resolution.response_action in (ResponseAction.SUCCESS, ResponseAction.IGNORE):
+                self._failures.pop(key, None)
+                return resolution
+            if resolution.response_action not in (ResponseAction.RETRY, ResponseAction.RATE_LIMITED):
+                return resolution
+            if resolution.response_action == ResponseAction.RATE_LIMITED:
+                return resolution  # a 429 is pacing, not a failure of the endpoint
+            count = self._failures[key] = self._failures.get(key, 0) + 1
+        if count <= limit:
+            return resolution
+        return ErrorResolution(
+            response_action=ResponseAction.FAIL,
+            failure_type=FailureType.transient_error,
+            error_message=(
+                f"{BREAKER_PREFIX}{handler._vendor_name} {key}: it failed {limit} times in a row ({BREAKER_POSTS} items, each "
+                f"with every retry), last: {resolution.error_message or 'no answer'}. The stream stops here instead of trying "
+                "every item; the next sync reads from the saved state."
+            ),
+        )
+
+
+_BREAKER = _EndpointBreaker()
+
+
+def reset_breaker() -> None:
+    _BREAKER.reset()
 
 
 class _SkipsAsWarnings(logging.Filter):
