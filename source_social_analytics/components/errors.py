@@ -230,13 +230,15 @@ def retry_reason(exc: BaseException) -> str:
             return f"Rate limited (HTTP 429) on {where}"
         kind = "server error" if code >= 500 else "an answer it could not use" if code < 300 else "client error"
         return f"HTTP {code} ({kind}) on {where}"
-    cause = exc.__context__
+    cause = exc.__context__ or (response if isinstance(response, BaseException) else None)
     text = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
     if "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
         return f"No answer on {where}: the host name could not be resolved (check provider.base_url and the network's DNS)"
     if "Timeout" in text:
         return f"No answer on {where}: timed out"
-    return f"No answer on {where}: the connection failed ({type(cause).__name__ if cause is not None else 'unknown error'})"
+    if cause is None and ("Connection" in text or "RemoteDisconnected" in text):
+        return f"No answer on {where}: the connection was dropped"
+    return f"No answer on {where}: the connection failed ({type(cause).__name__ if cause is not None else text.split(':', 1)[0][:80]})"
 
 
 class _HonestRetryLog(logging.Filter):
