@@ -4,6 +4,7 @@ failing every partition."""
 from __future__ import annotations
 
 import json
+import unittest.mock
 
 import pytest
 
@@ -101,8 +102,10 @@ def test_a_wrong_key_fails_the_sync_once_with_one_message(cli, emulator, api, pr
 
 
 def test_a_persistent_server_error_ends_with_a_summary_classed_transient_not_config(cli, ayrshare, catalog, api):
+    """The CDK closes a failed read with "Concurrent read failure" typed config_error; the user must see transient."""
     api.fault("/api/analytics/links", 500, times=20, headers={"Retry-After": "1"}, body={"message": "internal error"})
-    result = cli.run("read", ayrshare, only(catalog, "link_analytics"))
+    with unittest.mock.patch("time.sleep"):  # the waits are not the subject here
+        result = cli.run("read", ayrshare, only(catalog, "link_analytics"))
     assert result.returncode == 1
     errors = result.errors()
     assert errors[-1]["message"].startswith("The sync failed: ") and "Ayrshare is failing" in errors[-1]["message"]
