@@ -86,12 +86,16 @@ class Provider:
 
     ``check_stream``: the stream whose first request is the cheapest authenticated call.
     ``reach_days``: streams whose API cannot read further back than that many days (a warning says so).
+    ``earliest_start_date``: the oldest start_date accepted. Each API lists only posts published through
+    the vendor's own service, so nothing older can exist; a far-past start_date (1900-01-01) would only walk
+    thousands of empty date windows (hours of requests against the rate budget). Older is a config_error.
     """
 
     name: str
     config_model: Type["ProviderConfig"]
     check_stream: Optional[str]
     reach_days: Mapping[str, int] = field(default_factory=dict)
+    earliest_start_date: str = "2015-01-01"
 
 
 class ProviderConfig(BaseModel):
@@ -179,6 +183,16 @@ def _describe(error: Dict[str, Any], provider_names: Tuple[str, ...]) -> str:
         return message
     field_name = ".".join(location) or "config"
     return f"`{field_name}` {message}"
+
+
+def start_date_problem(start_date: Optional[str], provider: Provider) -> Optional[str]:
+    if start_date and start_date < provider.earliest_start_date:
+        return (
+            f"The configuration is invalid: `start_date` {start_date} is before {provider.earliest_start_date}, the oldest "
+            f"date {provider.name} can hold data for (its API lists only posts published through it): set start_date "
+            f"on or after {provider.earliest_start_date}."
+        )
+    return None
 
 
 def validate_config(config: Mapping[str, Any]) -> BaseModel:

@@ -70,6 +70,16 @@ def _source(args: List[str]) -> Optional[SourceSocialAnalytics]:
     config_path = AirbyteEntrypoint.extract_config(args)
     catalog_path = AirbyteEntrypoint.extract_catalog(args)
     state_path = AirbyteEntrypoint.extract_state(args)
+    if state_path:
+        try:
+            SourceSocialAnalytics.read_state(state_path)
+        except Exception as error:  # not a list of Airbyte state messages: say which file and how to fix it
+            text = (
+                f"The state file {state_path} is not a valid Airbyte state (a JSON list of STATE messages): {error}. "
+                "Reset the connection's state, or fix the file, and sync again."
+            )
+            _emit(_config_error_trace(text))
+            return None
     try:
         return SourceSocialAnalytics(
             config=SourceSocialAnalytics.read_config(config_path) if config_path else None,

@@ -29,8 +29,9 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
 from . import read_once  # noqa: F401 - a parent list two streams share is requested once per sync
 from .components.dates import earliest_cursor
-from .config import ConfigError, validate_config
+from .config import ConfigError, start_date_problem, validate_config
 from .providers import PROVIDERS
+from .read_guards import check_stream_state, dedupe_errors, unknown_streams_problem
 
 # Absolute: YamlDeclarativeSource tries the path relative to the CWD first, so a stray ./manifest.yaml
 # in the user's working directory would otherwise win.
@@ -57,10 +58,10 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         if self._raw_config is None:
             return None
         try:
-            validate_config(self._raw_config)
+            validated = validate_config(self._raw_config)
         except ConfigError as error:
             return str(error)
-        return None
+        return start_date_problem(validated.start_date, PROVIDERS[validated.provider.provider_type])
 
     def _raise_config_problem(self) -> None:
         problem = self.config_problem()
@@ -106,8 +107,25 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         state: Optional[Union[List[AirbyteStateMessage], MutableMapping[str, Any]]] = None,
     ) -> Iterator[AirbyteMessage]:
         self._raise_config_problem()
+        self._check_catalog_and_state(logger, catalog)
         self._warn_about_unreachable_windows(logger, catalog)
-        yield from super().read(logger, config, catalog, state)
+        yield from dedupe_errors(super().read(logger, config, catalog, state))
+
+    def _check_catalog_and_state(self, logger: logging.Logger, catalog: ConfiguredAirbyteCatalog) -> None:
+        """read_guards: unknown streams and unparsable cursors are config errors; future cursors clamped."""
+        now = pendulum.now("UTC").replace(microsecond=0)
+        for configured in catalog.streams:
+            name = configured.stream.name
+            stream_state = self._connector_state_manager.get_stream_state(name, None)
+            warnings = check_stream_state(name, stream_state, now) if stream_state else []
+            for warning in warnings:
+                logger.warning(warning)
+            if warnings:
+                self._connector_state_manager.update_state_for_stream(name, None, stream_state)
+        served = [stream.name for stream in self.streams(self._config)]
+        problem = unknown_streams_problem([c.stream.name for c in catalog.streams], served, self._provider().name)
+        if problem:
+            raise AirbyteTracedException(message=problem, internal_message=problem, failure_type=FailureType.config_error)
 
     def _warn_about_unreachable_windows(self, logger: logging.Logger, catalog: ConfiguredAirbyteCatalog) -> None:
         """Say so when a stream's window starts before what its API can reach: those days cannot be synced."""

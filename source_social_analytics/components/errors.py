@@ -19,6 +19,9 @@ logger = logging.getLogger("airbyte")
 # see: the CDK logs it at INFO (on the requester's logger); _SkipsAsWarnings makes that one line a WARN.
 SKIP_PREFIX = "Skipping "
 
+# 4xx answers worth retrying: a request timeout and a rate limit. Any other 4xx fails at once (VendorErrorHandler).
+RETRIED_4XX = (408, 429)
+
 EXPECTED_BODIES = {
     "object": (dict,),
     "array": (list,),
@@ -82,9 +85,16 @@ class VendorErrorHandler(DefaultErrorHandler):
     expected_body: str = "object"
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
-        resolution = super().interpret_response(response_or_exception)
+        resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
         if resolution.response_action == ResponseAction.IGNORE:
             _SkipsAsWarnings.install()
+        if (
+            resolution.response_action in (ResponseAction.RETRY, ResponseAction.RATE_LIMITED)
+            and isinstance(response_or_exception, requests.Response)
+            and 400 <= response_or_exception.status_code < 500
+            and response_or_exception.status_code not in RETRIED_4XX
+        ):
+            return self._client_error(response_or_exception)
         if (
             resolution.response_action == ResponseAction.SUCCESS
             and isinstance(response_or_exception, requests.Response)
@@ -103,9 +113,86 @@ class VendorErrorHandler(DefaultErrorHandler):
                 )
         return resolution
 
+    def _client_error(self, response: requests.Response) -> ErrorResolution:
+        """A 4xx the request itself caused: the same request would fail again, so it is not retried."""
+        code = response.status_code
+        if code == 431:
+            text = (
+                f"{self._vendor_name} refused {endpoint(response)} with HTTP 431 (request headers too large): a key or "
+                "id in the config is far too long. Paste the key again (only the key) and sync again."
+            )
+            failure = FailureType.config_error
+        else:
+            text = f"{self._vendor_name} refused {endpoint(response)} with HTTP {code}: {vendor_message(json_or_none(response))}. Not retried."
+            failure = FailureType.system_error
+        return ErrorResolution(response_action=ResponseAction.FAIL, failure_type=failure, error_message=text)
+
     def __post_init__(self, parameters: Any) -> None:
         super().__post_init__(parameters)
         self._vendor_name = str((parameters or {}).get("vendor_name") or "The vendor")
+
+
+BREAKER_PREFIX = "Stopped calling "
+BREAKER_POSTS = 3  # failed items in a row (each with every retry used) before an endpoint is given up
+
+
+def endpoint_template(response_or_exception: Any) -> Optional[str]:
+    """``GET /mosaic/social/post/{id}/analytics``: the endpoint with its id segments replaced, or None."""
+    request = getattr(response_or_exception, "request", None)
+    if request is None or not getattr(request, "url", None):
+        return None
+    segments = [("{id}" if any(ch.isdigit() for ch in part) and len(part) > 3 else part) for part in urlsplit(request.url).path.split("/")]
+    return f"{request.method} {'/'.join(segments)}"
+
+
+class _EndpointBreaker:
+    """Bounds the total wait of a persistent failure on a per-item endpoint (one request per post).
+
+    Each post would otherwise use its 6 attempts and ~316 s of backoff before the next one does the same:
+    hours for an account with hundreds of posts. After ``BREAKER_POSTS`` posts in a row have used every
+    attempt (no success on that endpoint in between), every further answer on the endpoint fails at once,
+    with one message (read_guards says it once) and failure type transient_error: the next sync retries."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+    def observe(self, handler: "VendorErrorHandler", response_or_exception: Any, resolution: ErrorResolution) -> ErrorResolution:
+        key = endpoint_template(response_or_exception)
+        if key is None:
+            return resolution
+        limit = BREAKER_POSTS * (int(handler.max_retries or 0) + 1)
+        with self._lock:
+            if resolution.response_action in (ResponseAction.SUCCESS, ResponseAction.IGNORE):
+                self._failures.pop(key, None)
+                return resolution
+            if resolution.response_action not in (ResponseAction.RETRY, ResponseAction.RATE_LIMITED):
+                return resolution
+            if resolution.response_action == ResponseAction.RATE_LIMITED:
+                return resolution  # a 429 is pacing, not a failure of the endpoint
+            count = self._failures[key] = self._failures.get(key, 0) + 1
+        if count <= limit:
+            return resolution
+        return ErrorResolution(
+            response_action=ResponseAction.FAIL,
+            failure_type=FailureType.transient_error,
+            error_message=(
+                f"{BREAKER_PREFIX}{handler._vendor_name} {key}: it failed {limit} times in a row ({BREAKER_POSTS} items, each "
+                f"with every retry), last: {resolution.error_message or 'no answer'}. The stream stops here instead of trying "
+                "every item; the next sync reads from the saved state."
+            ),
+        )
+
+
+_BREAKER = _EndpointBreaker()
+
+
+def reset_breaker() -> None:
+    _BREAKER.reset()
 
 
 class _SkipsAsWarnings(logging.Filter):
@@ -138,3 +225,48 @@ def unknown_ids_error(field: str, unknown, vendor_says: str, fix: str) -> Except
 
     message = f"`{field}` lists {', '.join(unknown)}, {vendor_says}. {fix}"
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
+
+
+RETRY_LOG_PREFIX = "UserDefinedBackoffException: Rate limit exceeded"
+
+
+def retry_reason(exc: BaseException) -> str:
+    """What really happened to a request that is being retried, in words a user can act on."""
+    response = getattr(exc, "response", None)
+    request = getattr(exc, "request", None)
+    where = f"{request.method} {urlsplit(request.url or '').path}" if request is not None else "a request"
+    if isinstance(response, requests.Response):
+        code = response.status_code
+        if code == 429:
+            return f"Rate limited (HTTP 429) on {where}"
+        kind = "server error" if code >= 500 else "an answer it could not use" if code < 300 else "client error"
+        return f"HTTP {code} ({kind}) on {where}"
+    cause = exc.__context__ or (response if isinstance(response, BaseException) else None)
+    text = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
+        return f"No answer on {where}: the host name could not be resolved (check provider.base_url and the network's DNS)"
+    if "Timeout" in text:
+        return f"No answer on {where}: timed out"
+    if cause is None and ("Connection" in text or "RemoteDisconnected" in text):
+        return f"No answer on {where}: the connection was dropped"
+    return f"No answer on {where}: the connection failed ({type(cause).__name__ if cause is not None else text.split(':', 1)[0][:80]})"
+
+
+class _HonestRetryLog(logging.Filter):
+    """The CDK logs every retry with a Retry-After or backoff strategy as "Rate limit exceeded (HTTP 500)" (and
+    a dropped connection or an unknown host as "Rate limit exceeded."): rewritten to say what happened."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if message.startswith(RETRY_LOG_PREFIX):
+            import sys
+
+            exc = sys.exc_info()[1]
+            if exc is not None:
+                tail = message.split("Retrying in", 1)[-1]
+                record.msg, record.args = f"{retry_reason(exc)}. Retrying in{tail}", ()
+        return True
+
+
+if not any(isinstance(existing, _HonestRetryLog) for existing in logging.getLogger("airbyte").filters):
+    logging.getLogger("airbyte").addFilter(_HonestRetryLog())
