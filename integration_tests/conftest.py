@@ -59,26 +59,25 @@ class CliResult:
         return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
 
 
-def run_in_process(args: List[str]) -> Tuple[int, str]:
+def run_in_process(args: List[str]) -> Tuple[int, str, str]:
     """The console script's ``run()`` in this process: the same code path as the installed CLI (our config
     checks, our Entrypoint, the CDK's launch) without the ~2 s interpreter start-up of a subprocess.
     Exit codes as the CLI's: SystemExit's code, or 1 for an uncaught error (printed as the CDK's
     uncaught-exception hook would print it, secrets filtered)."""
-    from airbyte_cdk.logger import AirbyteLogFormatter
     from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
     from airbyte_cdk.utils.traced_exception import AirbyteTracedException
     from source_social_analytics import run as run_module
 
     buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.setFormatter(AirbyteLogFormatter())
-    handler.setLevel(logging.INFO)
-    airbyte_logger = logging.getLogger("airbyte")
-    airbyte_logger.addHandler(handler)
+    errors = io.StringIO()
+    # The CLI's log lines are written by the root logger's handler (the CDK's init_logger) to the CDK's
+    # print buffer, which writes to the real stdout: point it at the buffer for this run (and back after).
+    handlers = [h for h in logging.getLogger("").handlers if isinstance(h, logging.StreamHandler)]
+    streams = [h.setStream(buffer) for h in handlers]
     code = 0
     try:
         # PRINT_BUFFER writes to sys.__stdout__ (the real one): here, print() goes to the buffer directly
-        with contextlib.redirect_stdout(buffer), unittest.mock.patch.object(run_module, "PRINT_BUFFER", contextlib.nullcontext()):
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors), unittest.mock.patch.object(run_module, "PRINT_BUFFER", contextlib.nullcontext()):
             try:
                 run_module.run(args)
             except SystemExit as exit_:
@@ -88,8 +87,9 @@ def run_in_process(args: List[str]) -> Tuple[int, str]:
                 print(filter_secrets(orjson.dumps(AirbyteMessageSerializer.dump(traced.as_airbyte_message())).decode()))
                 code = 1
     finally:
-        airbyte_logger.removeHandler(handler)
-    return code, buffer.getvalue()
+        for handler, stream in zip(handlers, streams):
+            handler.setStream(stream)
+    return code, buffer.getvalue(), errors.getvalue()
 
 
 class Cli:
@@ -131,8 +131,9 @@ class Cli:
         messages = [json.loads(line) for line in lines if line.strip().startswith("{")]
         return CliResult(proc.returncode, "".join(lines), "", messages)
 
-    def run(self, command: str, config: Optional[Dict[str, Any]] = None, catalog: Any = None, state: Any = None, timeout: int = 240) -> CliResult:
-        args = cli_command() + [command]
+    def run(self, command: str, config: Optional[Dict[str, Any]] = None, catalog: Any = None, state: Any = None, timeout: int = 240,
+            debug: bool = False) -> CliResult:
+        args = cli_command() + [command] + (["--debug"] if debug else [])
         if config is not None:
             args += ["--config", str(self.write("config", config))]
         if catalog is not None:
@@ -144,8 +145,7 @@ class Cli:
             proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=self.workdir, env=env)
             returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
         else:
-            returncode, stdout = run_in_process(args[len(cli_command()):])
-            stderr = ""
+            returncode, stdout, stderr = run_in_process(args[len(cli_command()):])
         messages = []
         for line in stdout.splitlines():
             line = line.strip()
