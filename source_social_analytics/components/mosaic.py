@@ -38,7 +38,9 @@ PROVIDER = Provider(
 # Posts that reached a network (api-notes §3.3); failed, scheduled, pending and rejected posts have no analytics.
 ANALYTICS_STATUSES = ("posted", "partial_failure")
 # A destination's own status, when the list carries one (the public page shows none): these have analytics.
-POSTED_DESTINATION = (None, "posted", "success")
+# A destination's status is not documented (api-notes §3.3 shows none): every destination is asked for
+# unless it says it did not go out.
+NOT_POSTED_DESTINATION = ("failed", "error", "rejected", "scheduled", "pending", "pending_approval", "processing", "cancelled", "canceled")
 # Mosaic's fixed metric object (seed 001): each key is the same-named column (CONTRACT §3). `reach` is not
 # among them, so it stays None.
 NORMALIZED_METRICS = {column: (column,) for column in METRIC_COLUMNS if column != "reach"}
@@ -106,19 +108,22 @@ class MosaicPostsExtractor(JsonBodyExtractor):
 
     @staticmethod
     def calls(post: Mapping[str, Any], chosen: Optional[List[str]]) -> Iterable[Dict[str, Any]]:
-        posted = [
-            d for d in post.get("destinations") or []
-            if isinstance(d, Mapping) and d.get("social_connection_id") and d.get("status") in POSTED_DESTINATION
-        ]
-        wanted = [d for d in posted if chosen is None or d["social_connection_id"] in chosen]
-        if not wanted:
-            return
         created_at = to_utc_iso(post.get("created_at"))
         common = {
             "post_id": str(post["post_id"]),
             "created_at": created_at,
-            "published_at": to_utc_iso(post.get("scheduled_at")) or created_at,
+            "published_at": to_utc_iso(post.get("scheduled_at")) or created_at or to_utc_iso(post.get("updated_at")),
         }
+        listed = [d for d in post.get("destinations") or [] if isinstance(d, Mapping) and d.get("social_connection_id")]
+        if not listed and chosen is None:
+            # The list shows no destination (an older revision lists only `platforms`): one call for the post;
+            # the analytics answer names its account (top-level social_connection_id).
+            yield {"call": common["post_id"], **common, "social_connection_id": None, "accounts": {}}
+            return
+        posted = [d for d in listed if str(d.get("status") or "").lower() not in NOT_POSTED_DESTINATION]
+        wanted = [d for d in posted if chosen is None or d["social_connection_id"] in chosen]
+        if not wanted:
+            return
         repeated = any(count > 1 for count in Counter(d.get("platform") for d in posted).values())
         if not repeated and len(wanted) == len(posted):
             accounts = {d.get("platform"): d["social_connection_id"] for d in wanted}
@@ -168,7 +173,8 @@ class MosaicPostAnalyticsExtractor(JsonBodyExtractor):
         platform = str(entry["platform"]).lower()
         raw = entry.get("raw_metrics") if isinstance(entry.get("raw_metrics"), Mapping) else None
         native = entry.get("platform_post_id") or (raw or {}).get("itemId") or f"{post_id}:{platform}"
-        top_account = body.get("social_connection_id") if str(body.get("platform") or "").lower() == platform else None
+        # the answer's top-level account is the entry's when the platforms agree (or the answer names none)
+        top_account = body.get("social_connection_id") if str(body.get("platform") or "").lower() in (platform, "") else None
         return {
             "post_id": post_id,
             "platform": platform,

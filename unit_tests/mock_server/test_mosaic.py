@@ -284,3 +284,35 @@ class TestErrorHandling(TestCase):
         assert [r["post_id"] for r in records(output)] == ["p1"]
         http_mocker.assert_number_of_calls(p1, 2)
         assert sleep.called
+
+
+class TestUndocumentedShapes(TestCase):
+    """What the docs leave open (api-notes §3.3): the answer's name for the page token, the end of the list,
+    a post listed without destinations."""
+
+    @HttpMocker()
+    def test_a_token_named_cursor_pages_on_and_has_more_false_stops(self, http_mocker: HttpMocker) -> None:
+        """Page 2 says has_more: false while still carrying a token: the page it names is left unmocked."""
+        page_1, page_2 = posts_request(), posts_request("t2")
+        http_mocker.get(connections_request(), connections_response())
+        http_mocker.get(page_1, HttpResponse(json.dumps({"posts": [post("q1", 1)], "cursor": "t2", "has_more": True})))
+        http_mocker.get(page_2, HttpResponse(json.dumps({"posts": [post("q2", 2)], "cursor": "t3", "has_more": False})))
+        for post_id in ("q1", "q2"):
+            http_mocker.get(analytics_request(post_id), analytics_response(post_id))
+
+        output = run(config())
+
+        assert sorted(r["post_id"] for r in records(output)) == ["q1", "q2"]
+        http_mocker.assert_number_of_calls(page_1, 1)
+        http_mocker.assert_number_of_calls(page_2, 1)
+
+    @HttpMocker()
+    def test_a_post_listed_without_destinations_is_still_asked_for_its_analytics(self, http_mocker: HttpMocker) -> None:
+        bare = {**post("bare", 1), "destinations": []}
+        http_mocker.get(connections_request(), connections_response())
+        http_mocker.get(posts_request(), posts_response([bare], None))
+        http_mocker.get(analytics_request("bare"), analytics_response("bare", entries=(("x", X_SECOND),)))
+
+        [row] = records(run(config()))
+
+        assert (row["post_id"], row["account_id"], row["platform"]) == ("bare", X_SECOND, "x")
