@@ -36,9 +36,14 @@ class CheckTest(TestCase):
 
 
 class PostGoneTest(TestCase):
-    @HttpMocker()
-    def test_a_404_on_one_post_is_skipped_with_a_warning_and_the_others_are_read(self, http_mocker: HttpMocker) -> None:
-        """CONTRACT §4: only "LinkedIn connection not found" is a config error; any other 404 skips that post."""
+    def test_a_404_on_one_post_is_skipped_with_a_warning_and_the_others_are_read(self) -> None:
+        """CONTRACT §4: a 404 on one post's statistics skips that post, whatever the message: "Post not found",
+        or "LinkedIn connection not found" for a post of an account disconnected since."""
+        for message in ("Post not found", "LinkedIn connection not found"):
+            with self.subTest(message=message), HttpMocker() as http_mocker:
+                self._one_post_gone(http_mocker, message)
+
+    def _one_post_gone(self, http_mocker: HttpMocker, message: str) -> None:
         items = [group(1), group(2)]
         http_mocker.get(list_page(1), HttpResponse(json.dumps({"success": True, "posts": items, "pagination": {"page": 1, "hasNextPage": False}})))
         for item in items:
@@ -47,7 +52,7 @@ class PostGoneTest(TestCase):
             http_mocker.get(HttpRequest(f"{BASE}/get-post/{item['postGroupId']}"),
                             HttpResponse(json.dumps({"success": True, "postGroupId": item["postGroupId"], "posts": [entry]})))
         gone = stats_request("urn:li:share:1")
-        http_mocker.post(gone, HttpResponse(json.dumps({"error": "Post not found"}), 404))
+        http_mocker.post(gone, HttpResponse(json.dumps({"error": message}), 404))
         http_mocker.post(stats_request("urn:li:share:2"), HttpResponse(json.dumps(
             {"success": True, "metrics": {"IMPRESSION": 5, "MEMBERS_REACHED": 3, "REACTION": 1, "COMMENT": 0, "RESHARE": 0}})))
 
@@ -57,4 +62,4 @@ class PostGoneTest(TestCase):
         assert [r.record.data["platform_post_id"] for r in output.records] == ["urn:li:share:2"]
         http_mocker.assert_number_of_calls(gone, 1)  # skipped, not retried
         warnings = [m.log.message for m in output.logs if m.log.level.value == "WARN" and "Skipping a PostPost post" in m.log.message]
-        assert len(warnings) == 1 and "Post not found" in warnings[0]
+        assert len(warnings) == 1 and message in warnings[0]
