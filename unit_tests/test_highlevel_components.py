@@ -199,11 +199,14 @@ def test_names_of_a_window_one_day_off_are_accepted_with_a_warning(caplog):
     assert "time zone" in caplog.text
 
 
-def test_names_that_fit_no_window_fail_instead_of_misdating():
-    with pytest.raises(ValueError, match="does not name the days"):
-        window_dates(["Mon", "Wed"], end=date(2026, 11, 22))
-    with pytest.raises(ValueError, match="3 days"):
-        window_dates(["Fri", "Sat", "Sun"], end=date(2026, 11, 22), start=date(2026, 11, 16))
+def test_names_that_fit_no_window_are_dated_by_position_with_a_warning(caplog):
+    """The docs only say dayRange names the period's days: a vendor that copies the example literally, or
+    answers another length, still gives its numbers, dated by position and said so in the log."""
+    with caplog.at_level("WARNING", logger="airbyte"):
+        assert window_dates(["Mon", "Wed"], end=date(2026, 11, 22)) == [date(2026, 11, 21), date(2026, 11, 22)]
+        assert window_dates(["Fri", "Sat", "Sun"], end=date(2026, 11, 22), start=date(2026, 11, 16)) == [
+            date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)]  # the days before the 20th get no row
+    assert len([r for r in caplog.records if "dated by position" in r.getMessage()]) == 2
     assert window_dates([], end=date(2026, 11, 22)) == []
     assert window_dates(["monday", "TUESDAY"], end=date(2026, 11, 17)) == [date(2026, 11, 16), date(2026, 11, 17)]
 

@@ -118,8 +118,10 @@ def window_dates(day_range: Sequence[Any], end: date, start: Optional[date] = No
     The window ends on ``end``: the requested ``currentRange.endDate`` (v3), else yesterday (UTC), since both
     versions' default window is the last 7 days excluding today. The names must be those of the days
     ``end - n + 1 … end``. If they are not, the same window shifted by one day either way (a location whose
-    time zone is ahead of or behind UTC) is accepted with a warning; anything else raises, because rows with
-    wrong dates are worse than none. With a requested ``start``, the length must also match.
+    time zone is ahead of or behind UTC) is accepted with a warning. Anything else (names that fit no such
+    window, or a length other than the requested window's) is dated by position, the last entry on ``end``,
+    with a warning: the docs only say the array names the period's days, so a vendor that answers them in
+    another order or length still gives its numbers (days outside the window are filtered out).
 
     >>> window_dates(["Mon", "Tue"], end=date(2026, 11, 17))
     [datetime.date(2026, 11, 16), datetime.date(2026, 11, 17)]
@@ -128,11 +130,14 @@ def window_dates(day_range: Sequence[Any], end: date, start: Optional[date] = No
     count = len(names)
     if count == 0:
         return []
+    positional = [end - timedelta(days=count - 1 - index) for index in range(count)]
     if start is not None and (end - start).days + 1 != count:
-        raise ValueError(
-            f"HighLevel answered {count} days (dayRange {list(day_range)}) for the window {start}..{end} "
-            f"of {(end - start).days + 1} days; its rows cannot be dated, so none are written."
+        logger.warning(
+            f"HighLevel answered {count} days (dayRange {list(day_range)}) for the window {start}..{end} of "
+            f"{(end - start).days + 1} days: the rows are dated by position, the last one on {end}; days outside "
+            "the window are left out."
         )
+        return positional
     for shift in (0, 1, -1):
         last = end + timedelta(days=shift)
         days = [last - timedelta(days=count - 1 - index) for index in range(count)]
@@ -143,11 +148,12 @@ def window_dates(day_range: Sequence[Any], end: date, start: Optional[date] = No
                     "the location's time zone is probably not UTC; the rows are dated by the names."
                 )
             return days
-    raise ValueError(
+    logger.warning(
         f"HighLevel's dayRange {list(day_range)} does not name the days of the window ending {end} "
-        f"(expected {[WEEKDAYS[(end - timedelta(days=count - 1 - i)).weekday()].title() for i in range(count)]}); "
-        "its rows cannot be dated, so none are written."
+        f"(expected {[WEEKDAYS[day.weekday()].title() for day in positional]}): the rows are dated by position, "
+        f"the last one on {end}."
     )
+    return positional
 
 
 def _request_body(response: requests.Response) -> Mapping[str, Any]:
