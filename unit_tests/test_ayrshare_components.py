@@ -56,11 +56,17 @@ class TestHistory:
         ]
     }
 
-    def test_current_object_form_takes_publish_date_from_both_schedule_date_forms(self):
+    def test_publish_date_is_created_for_an_immediate_post_and_the_schedule_date_for_a_scheduled_one(self):
         posts = extract(AyrshareHistoryExtractor, self.CURRENT)
         assert [p["id"] for p in posts] == ["rhn6u7wwz2WxGv6MZGK9", "second", "failed"]
-        assert posts[0]["published_at"] == "2020-11-05T12:21:29Z"  # Firestore object
-        assert posts[1]["published_at"] == "2022-05-22T09:30:00Z"  # plain ISO string
+        assert posts[0]["published_at"] == "2022-05-20T17:25:06Z"  # "type": "now": created, not the docs' odd scheduleDate
+        assert posts[1]["published_at"] == "2022-05-22T09:30:00Z"  # no type, a plain ISO scheduleDate
+
+    def test_both_schedule_date_forms_of_a_scheduled_post(self):
+        firestore = {"id": "s1", "type": "scheduled", "created": "2022-05-20T17:25:06Z", "platforms": ["x"], "status": "success",
+                     "scheduleDate": {"_seconds": 1604578889, "_nanoseconds": 211000000, "utc": "2020-11-05T12:21:29Z"}}
+        plain = {**firestore, "id": "s2", "scheduleDate": "2020-11-05T12:21:29.000Z"}
+        assert [p["published_at"] for p in extract(AyrshareHistoryExtractor, {"history": [firestore, plain]})] == ["2020-11-05T12:21:29Z"] * 2
 
     def test_only_platforms_that_succeeded_count_as_published(self):
         posts = extract(AyrshareHistoryExtractor, self.CURRENT)
@@ -236,3 +242,17 @@ def test_extractors_tolerate_empty_bodies(body):
     for extractor in (AyrshareHistoryExtractor, AyrsharePostAnalyticsExtractor, AyrshareLinkExtractor, AyrshareSocialExtractor):
         assert extract(extractor, body) == []
 
+
+
+def test_only_network_keys_of_a_post_answer_become_records():
+    """An object that is not a network (a `meta` block) gives no bogus all-null record."""
+    body = {"status": "success", "id": "p1", "meta": {"requestId": "r1"},
+            "instagram": {"id": "17895", "postUrl": "https://instagram.com/p/x", "analytics": {"likeCount": 3}}}
+    records = extract(AyrsharePostAnalyticsExtractor, body)
+    assert [(r["platform"], r["likes"]) for r in records] == [("instagram", 3)]
+
+
+def test_a_firestore_timestamp_without_underscores_is_read():
+    from source_social_analytics.components.dates import to_utc_iso
+
+    assert to_utc_iso({"seconds": 1601215211, "nanoseconds": 413000000}) == "2020-09-27T14:00:11Z"

@@ -33,6 +33,8 @@ PLATFORMS = (
     "bluesky", "facebook", "gmb", "instagram", "linkedin", "pinterest", "reddit",
     "snapchat", "telegram", "threads", "tiktok", "twitter", "x", "youtube",
 )
+# The networks POST /analytics/post documents (seed 004).
+POST_ANALYTICS_PLATFORMS = ("facebook", "instagram", "linkedin", "pinterest", "tiktok", "twitter", "youtube")
 # What POST /analytics/social accepts (seed 004); the default request when `platforms` is not set.
 SOCIAL_PLATFORMS = ("facebook", "gmb", "instagram", "linkedin", "pinterest", "reddit", "tiktok", "twitter", "youtube")
 
@@ -77,6 +79,8 @@ class AyrshareDerivedConfig(ConfigTransformation):
         # Ayrshare calls X "twitter"; records say "x" (CONTRACT §3), requests must say "twitter".
         request_names = sorted({"twitter" if p == "x" else p for p in chosen})
         provider["_request_platforms"] = request_names
+        # POST /analytics/post documents these networks only (seed 004); asking for another may be refused
+        provider["_post_platforms"] = [p for p in request_names if p in POST_ANALYTICS_PLATFORMS]
         provider["_social_platforms"] = [p for p in request_names if p in SOCIAL_PLATFORMS] if request_names else list(SOCIAL_PLATFORMS)
 
 
@@ -164,11 +168,13 @@ class AyrshareHistoryExtractor(JsonBodyExtractor):
 
     @staticmethod
     def post(item: Mapping[str, Any]) -> Dict[str, Any]:
-        published_at = (
-            to_utc_iso(item.get("scheduleDate"))
-            or to_utc_iso(item.get("created"))
-            or to_utc_iso(item.get("create_date"))
-        )
+        # scheduleDate is when a *scheduled* post went out; an immediate one ("type": "now") went out when it
+        # was created (the docs' example shows a "now" post whose scheduleDate is years before its creation)
+        kind = str(item.get("type") or "").lower()
+        scheduled = kind.startswith("schedul") or (not kind and item.get("scheduleDate") is not None)
+        created = to_utc_iso(item.get("created")) or to_utc_iso(item.get("create_date"))
+        schedule_date = to_utc_iso(item.get("scheduleDate"))
+        published_at = (schedule_date or created) if scheduled else (created or schedule_date)
         platforms = [p for p in item.get("platforms") or [] if isinstance(p, str)]
         post_ids = item.get("postIds")
         if isinstance(post_ids, list):
@@ -208,7 +214,7 @@ class AyrsharePostAnalyticsExtractor(JsonBodyExtractor):
         post_id = body.get("id")
         seen = set()
         for key, value in body.items():
-            if key in ("status", "id", "errors", "code", "message", "action", "postIds"):
+            if key not in PLATFORMS:  # only the networks' keys: any other object in the answer is not a platform
                 continue
             entries = value if isinstance(value, list) else [value]
             if not entries or not all(isinstance(entry, Mapping) for entry in entries):

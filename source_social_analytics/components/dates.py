@@ -24,8 +24,8 @@ def to_utc_iso(value: Any) -> Optional[str]:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Mapping):
-        if "_seconds" in value:
-            seconds = to_epoch_seconds(value.get("_seconds"))
+        if "_seconds" in value or "seconds" in value:  # Firestore, with or without the underscore
+            seconds = to_epoch_seconds(value.get("_seconds", value.get("seconds")))
             if seconds is not None:
                 return format_utc(datetime.fromtimestamp(seconds, tz=timezone.utc))
         for key in ("utc", "iso", "date"):
