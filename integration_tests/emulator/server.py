@@ -42,6 +42,7 @@ from .vendors import default_vendors
 
 CONTROL_PREFIX = "/__emulator__"
 
+MAX_RANDOM_FAULTS_IN_A_ROW = 3
 RANDOM_FAULT_KINDS = ("429-retry-after", "429", "500", "502", "503", "html", "truncated", "hang", "drop")
 HTML_ERROR_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
@@ -72,6 +73,7 @@ class EmulatorState:
         with self._lock:
             self.fault_rate = float(rate)
             self._random = random.Random(seed)
+            self._streaks: Dict[str, int] = {}
 
     def log(self, entry: Dict[str, Any]) -> None:
         with self._lock:
@@ -89,14 +91,21 @@ class EmulatorState:
         with self._lock:
             self._faults.clear()
 
-    def take_fault(self, path: str) -> Optional[_Fault]:
+    def take_fault(self, path: str, request_key: str = "") -> Optional[_Fault]:
+        """An injected fault for this request, if any. Random faults never hit the same request (``request_key``:
+        method, path, query, body) more than MAX_RANDOM_FAULTS_IN_A_ROW times in a row, so that a client that
+        retries always gets through: the random mode measures recovery, not luck."""
         with self._lock:
             for fault in self._faults:
                 if path.startswith(fault.path) and fault.times > 0:
                     fault.times -= 1
                     return fault
             if self.fault_rate > 0 and self._random.random() < self.fault_rate:
-                return _random_fault(self._random.choice(RANDOM_FAULT_KINDS), self.hang_seconds)
+                streak = self._streaks.get(request_key, 0)
+                if streak < MAX_RANDOM_FAULTS_IN_A_ROW:
+                    self._streaks[request_key] = streak + 1
+                    return _random_fault(self._random.choice(RANDOM_FAULT_KINDS), self.hang_seconds)
+            self._streaks.pop(request_key, None)
         return None
 
 
@@ -176,7 +185,7 @@ def _make_handler_class(vendors: List[Vendor], state: EmulatorState) -> type:
             )
             if state.latency_ms:
                 threading.Event().wait(state.latency_ms / 1000.0)
-            fault = state.take_fault(request.path)
+            fault = state.take_fault(request.path, f"{request.method} {self.path} {body!r}")
             if fault is not None:
                 self._send_fault(fault, request, vendor)
                 return
