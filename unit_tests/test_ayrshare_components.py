@@ -11,20 +11,17 @@ from source_social_analytics.components.ayrshare import (
     AyrshareSocialExtractor,
 )
 from source_social_analytics.components.metrics import METRIC_COLUMNS
+from unit_tests.payloads import extract_with, json_response
 
 CONFIG = {"provider": {"provider_type": "ayrshare", "api_key": "k"}}
 
 
 def response(body) -> requests.Response:
-    resp = requests.Response()
-    resp.status_code = 200
-    resp._content = json.dumps(body).encode()
-    resp.url = "https://app.ayrshare.com/api/test"
-    return resp
+    return json_response(body, "https://app.ayrshare.com/api/test")
 
 
 def extract(extractor_class, body, config=CONFIG):
-    return list(extractor_class(config=config, parameters={}).extract_records(response(body)))
+    return extract_with(extractor_class, body, config, "https://app.ayrshare.com/api/test")
 
 
 class TestHistory:

@@ -13,6 +13,7 @@ from source_social_analytics.components.mosaic import (
     MosaicPostAnalyticsExtractor,
     MosaicPostsExtractor,
 )
+from unit_tests.payloads import extract_with, json_response
 
 CONFIG = {"provider": {"provider_type": "mosaic", "api_key": "mk_test"}}
 X_MAIN = "4df2f2b9-4c5f-4b3a-9581-1bcb8b4f7d01"
@@ -51,15 +52,11 @@ SEED_ANALYTICS = {
 
 
 def response(body) -> requests.Response:
-    resp = requests.Response()
-    resp.status_code = 200
-    resp._content = json.dumps(body).encode()
-    resp.url = "https://api.mosaic.so/social/test"
-    return resp
+    return json_response(body, "https://api.mosaic.so/social/test")
 
 
 def extract(extractor_class, body, config=CONFIG):
-    return list(extractor_class(config=config, parameters={}).extract_records(response(body)))
+    return extract_with(extractor_class, body, config, "https://api.mosaic.so/social/test")
 
 
 class TestPostAnalytics:
