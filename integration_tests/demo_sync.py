@@ -68,7 +68,7 @@ def main(argv=None) -> int:
                 # nullable integer columns: a missing metric prints <NA>, never NaN in a float column
                 frame = dataset.to_pandas().convert_dtypes()
                 for column in frame.columns:  # a metric no row has: a nullable integer column of <NA>
-                    if frame[column].isna().all():
+                    if frame[column].isna().all() and frame[column].dtype == object:
                         frame[column] = frame[column].astype("Int64")
                 columns = [c for c in SHOW_COLUMNS.get(name, list(frame.columns)[:8]) if c in frame.columns]
                 print(f"\n{provider} / {name} (first 3 rows of {len(frame)}):")
