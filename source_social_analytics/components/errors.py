@@ -102,12 +102,11 @@ class VendorErrorHandler(DefaultErrorHandler):
         ):
             problem = body_problem(response_or_exception, self.expected_body)
             if problem:
-                vendor = self._vendor_name
                 return ErrorResolution(
                     response_action=ResponseAction.RETRY,
                     failure_type=FailureType.transient_error,
                     error_message=(
-                        f"{vendor} answered {endpoint(response_or_exception)} with HTTP {response_or_exception.status_code} "
+                        f"{self._vendor_name} answered {endpoint(response_or_exception)} with HTTP {response_or_exception.status_code} "
                         f"but {problem}; retried. If it persists the stream stops here and the next sync reads this window again."
                     ),
                 )
@@ -170,10 +169,8 @@ class _EndpointBreaker:
             if resolution.response_action in (ResponseAction.SUCCESS, ResponseAction.IGNORE):
                 self._failures.pop(key, None)
                 return resolution
-            if resolution.response_action not in (ResponseAction.RETRY, ResponseAction.RATE_LIMITED):
-                return resolution
-            if resolution.response_action == ResponseAction.RATE_LIMITED:
-                return resolution  # a 429 is pacing, not a failure of the endpoint
+            if resolution.response_action != ResponseAction.RETRY:
+                return resolution  # a FAIL is final, and a 429 (RATE_LIMITED) is pacing, not a failure of the endpoint
             count = self._failures[key] = self._failures.get(key, 0) + 1
         if count <= limit:
             return resolution
