@@ -141,7 +141,10 @@ def test_a_sync_killed_after_its_first_state_resumes_from_it_with_no_record_miss
     assert clean.returncode == 0 and clean.records(stream)
     requests.put(f"{emulator.url}/__emulator__/settings", json={"latency_ms": 40}, timeout=10)  # a slower vendor: the kill lands mid-sync
     try:
-        killed = cli.run_and_kill(ayrshare_profiles_config, catalog, after_states=1)
+        # one worker: the partitions (profiles) are read one after another, so the first STATE comes before
+        # the other profiles' records (with several workers they could all be printed before the kill)
+        one_worker = {**ayrshare_profiles_config, "num_workers": 1}
+        killed = cli.run_and_kill(one_worker, catalog, after_states=1)
     finally:
         requests.put(f"{emulator.url}/__emulator__/settings", json={"latency_ms": 0}, timeout=10)
     assert killed.returncode == -9 and killed.states()
