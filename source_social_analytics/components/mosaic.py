@@ -6,6 +6,7 @@
   connection when a post has several destinations on one platform).
 - ``MosaicPostAnalyticsExtractor``: ``GET /social/post/{post_id}/analytics`` -> one record per
   ``analytics.platforms[]`` entry, the normalized metrics copied as they are (null stays null).
+- ``MosaicRecordFields``: the record's ``account_id``, the connection its platform's entry belongs to.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..config import IdList, Provider, ProviderConfig, Secret
 from .dates import to_utc_iso
 from .errors import unknown_ids_error
 from .extractors import JsonBodyExtractor
+from .record_fields import RecordFields
 from .metrics import METRIC_COLUMNS, normalize
 
 
@@ -185,3 +187,20 @@ class MosaicPostAnalyticsExtractor(JsonBodyExtractor):
             "raw_metrics": dict(raw) if raw is not None else None,
             "metric_errors": list(errors),
         }
+
+
+@dataclass
+class MosaicRecordFields(RecordFields):
+    """post_analytics' ``account_id`` (CONTRACT §3: Mosaic's social_connection_id, never null): the connection
+    the analytics call asked for, else the post's destination on the entry's platform, else what the entry
+    names, else ``unknown-<platform>-account``."""
+
+    def more_fields(self, record: Dict[str, Any], stream_slice: Any) -> None:
+        extra = (stream_slice.extra_fields if stream_slice is not None else None) or {}
+        platform = record.get("platform")
+        record["account_id"] = (
+            extra.get("social_connection_id")
+            or (extra.get("accounts") or {}).get(platform)
+            or record.get("account_id")
+            or f"unknown-{platform}-account"
+        )
