@@ -81,23 +81,30 @@ def test_a_cursor_in_the_future_is_clamped_to_now_with_a_warning_and_the_lookbac
     assert "2099" not in json.dumps(final["stream"]["stream_state"])  # the saved cursor is back to now
 
 
-@pytest.mark.parametrize("provider, extra, before_errors, before_bytes", [
-    ("ayrshare", {"profile_keys": list(PROFILE_KEYS.values())[:2]}, 22, 237_000),
-    ("postpost", {}, 4, 47_500),
+@pytest.mark.parametrize("provider, extra, before", [
+    # measured before the credentials latch (rejected_credentials.py): error traces, requests, ERROR log lines
+    ("ayrshare", {"profile_keys": list(PROFILE_KEYS.values())[:2]}, {"traces": 22, "requests": 21, "error_lines": 11}),
+    ("postpost", {}, {"traces": 4, "requests": 3, "error_lines": 3}),
+    ("highlevel", {}, {"traces": 2, "requests": 2, "error_lines": 2}),
+    ("mosaic", {}, {"traces": 2, "requests": 1, "error_lines": 2}),
 ])
-def test_a_wrong_key_fails_the_sync_once_with_one_message(cli, emulator, api, provider, extra, before_errors, before_bytes):
-    """Measured before this change: Ayrshare with 2 profile keys 22 error traces; PostPost 4 traces. Now: the
-    credentials error once, then the closing summary naming it (2 traces). (The CDK still logs each
-    partition's refused request at ERROR: 16 log lines, ~45-100 KB for Ayrshare; see the closing note.)"""
+def test_a_wrong_key_fails_the_sync_once_with_one_message(cli, emulator, api, provider, extra, before):
+    """One wrong key: the credentials error once, then the closing summary naming it (2 traces); one ERROR log
+    line (the refused request); after the first 401 no request leaves (only those already in flight, at most
+    num_workers). Ayrshare with 2 profile keys was 22 traces, 21 requests, 11 ERROR lines (41 KB of output)."""
     config = emulator_config(provider, emulator.url, **extra)
     catalog = catalog_for(cli.run("discover", config))
-    config["provider"]["api_key"] = "WRONG-KEY-0000"
+    key_field = "access_token" if provider == "highlevel" else "api_key"
+    config["provider"][key_field] = "WRONG-KEY-0000"
     result = cli.run("read", config, catalog)
     assert result.returncode == 1
     errors = result.errors()
-    assert len(errors) == 2 < before_errors
+    assert len(errors) == 2 <= before["traces"]
     assert {e["failure_type"] for e in errors} == {"config_error"}
-    assert "provider.api_key" in errors[0]["message"] and errors[1]["message"].startswith("The sync failed: ")
+    assert f"provider.{key_field}" in errors[0]["message"] and errors[1]["message"].startswith("The sync failed: ")
+    assert len(result.logs("ERROR")) == 1 < before["error_lines"] + 1
+    made = [r for r in api.requests() if not r["path"].startswith("/__")]
+    assert 1 <= len(made) <= min(8, before["requests"])  # 8: the default num_workers, the most in flight at the first 401
     assert "WRONG-KEY-0000" not in result.stdout
 
 

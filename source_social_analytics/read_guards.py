@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple
 
 from airbyte_cdk.models import AirbyteMessage, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from . import rejected_credentials
 from .components.errors import BREAKER_PREFIX, reset_breaker
 
 # the two cursor formats of the manifest's window_cursor and day_cursor
@@ -91,14 +93,26 @@ def _error(message: AirbyteMessage):  # type: ignore[no-untyped-def]
 
 class _AfterConfigError(logging.Filter):
     """Drops ERROR log lines once a config error was reported: the other partitions failing the same way
-    would each log the request, its headers and a traceback (22 traces, 268 KB for one wrong key)."""
+    would each log the request, its headers and a traceback (22 traces, 268 KB for one wrong key). After a
+    401 (rejected_credentials) the first ERROR line, the refused request's own, is kept: the workers log
+    theirs before the error's trace reaches the message stream, so the trace alone cannot silence them."""
 
     def __init__(self) -> None:
         super().__init__()
         self.active = False
+        self._lock = threading.Lock()
+        self._rejection_logged = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (self.active and record.levelno >= logging.ERROR)
+        if record.levelno < logging.ERROR:
+            return True
+        if self.active:
+            return False
+        if rejected_credentials.rejected() is None:
+            return True
+        with self._lock:
+            first, self._rejection_logged = not self._rejection_logged, True
+        return first
 
 
 @contextlib.contextmanager
@@ -118,7 +132,8 @@ def dedupe_errors(messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage
     failure type of the first real error."""
     seen: List[Any] = []
     quiet = _AfterConfigError()
-    reset_breaker()  # each sync starts with every endpoint trusted again
+    reset_breaker()  # each sync starts with every endpoint trusted again, and the credentials not yet refused
+    rejected_credentials.reset()
     with _installed(quiet):
         yield from _deduped(messages, seen, quiet)
 

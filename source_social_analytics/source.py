@@ -28,6 +28,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
 from . import read_once  # noqa: F401 - a parent list two streams share is requested once per sync
+from . import rejected_credentials
 from .components.dates import earliest_cursor
 from .config import ConfigError, start_date_problem, validate_config
 from .providers import PROVIDERS
@@ -81,6 +82,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
                 status=Status.FAILED,
                 message=f"provider_type {provider.name!r} is not supported by this version of the connector yet.",
             )
+        rejected_credentials.reset()
         checker = CheckStream(stream_names=[provider.check_stream], parameters={})
         ok, reason = checker.check_connection(self, logger, self._config)
         if ok:

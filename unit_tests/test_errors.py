@@ -61,3 +61,27 @@ def test_vendor_message_reads_every_vendor_error_shape():
     assert vendor_message({"error": "Invalid API key"}) == "Invalid API key"
     assert vendor_message({"detail": "Invalid API key", "error": "invalid_api_key"}) == "invalid_api_key"
     assert vendor_message("oops") == "no message"
+
+
+def test_after_a_401_no_further_request_leaves_and_reset_lets_them_go_again():
+    """rejected_credentials: the first 401 resolved as a credentials failure stops every later request of the
+    sync before it reaches the vendor, with the same config_error; the next command starts clean."""
+    import pytest
+    from unittest import mock
+    from airbyte_cdk.sources.streams.http.http_client import HttpClient
+    from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+    from source_social_analytics import rejected_credentials
+
+    sent = []
+    with mock.patch.object(rejected_credentials, "_original_send_request", lambda self, *a, **k: sent.append(a) or "answer"):
+        rejected_credentials.reset()
+        assert HttpClient.send_request(object(), "GET", "https://vendor.test/a") == "answer"
+        rejected_credentials.reject("Vendor rejected the credentials (HTTP 401). Check provider.api_key.")
+        rejected_credentials.reject("a second message is not kept")
+        with pytest.raises(AirbyteTracedException) as refused:
+            HttpClient.send_request(object(), "GET", "https://vendor.test/b")
+        assert refused.value.failure_type.value == "config_error" and "provider.api_key" in refused.value.message
+        rejected_credentials.reset()
+        HttpClient.send_request(object(), "GET", "https://vendor.test/c")
+    assert len(sent) == 2  # /b never left

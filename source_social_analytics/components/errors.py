@@ -13,6 +13,8 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import DefaultErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 
+from .. import rejected_credentials
+
 logger = logging.getLogger("airbyte")
 
 # A response filter with `action: IGNORE` whose error_message starts with this word is a skip the user must
@@ -86,6 +88,13 @@ class VendorErrorHandler(DefaultErrorHandler):
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
+        if (
+            isinstance(response_or_exception, requests.Response)
+            and response_or_exception.status_code == 401
+            and resolution.response_action == ResponseAction.FAIL
+            and resolution.failure_type == FailureType.config_error
+        ):
+            rejected_credentials.reject(resolution.error_message or f"{self._vendor_name} rejected the credentials (HTTP 401).")
         if resolution.response_action == ResponseAction.IGNORE:
             _SkipsAsWarnings.install()
         if (
