@@ -114,3 +114,25 @@ def test_the_spec_pattern_and_our_check_agree_on_every_base_url():
         except ConfigError:
             accepted_by_us = False
         assert accepted_by_spec == accepted_by_us, url
+
+
+@pytest.mark.parametrize("config", [
+    {"provider": "ayrshare"},  # the type alone instead of the provider object
+    {"provider": {**AYRSHARE, "base_url": 42}},
+    {"provider": AYRSHARE, "end_date": "2026-13-01"},
+    {"provider": AYRSHARE, "num_workers": 0},
+])
+def test_check_names_the_field_before_the_source_is_built(tmp_path, capsys, monkeypatch, config):
+    """Building the source runs the manifest's normalization and concurrency set-up on the config, which fails
+    on these values with a Python error ("Could not start the connector", a stack trace, no field name)."""
+    import json
+
+    from source_social_analytics import run as run_module
+
+    monkeypatch.setattr(run_module, "_source", lambda args: pytest.fail("the source was built for a config with a problem"))
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    run_module.run(["check", "--config", str(path)])
+    [message] = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert message["connectionStatus"]["status"] == "FAILED"
+    assert message["connectionStatus"]["message"].startswith("The configuration is invalid: `")
