@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from typing import List, Optional
 
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
-from airbyte_cdk.utils.airbyte_secrets_utils import get_secrets, update_secrets
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets, update_secrets
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteErrorTraceMessage,
@@ -119,7 +120,15 @@ def run(argv: Optional[List[str]] = None) -> None:
     source = _source(args)
     if source is None:
         sys.exit(1)
-    launch(source, args)
+    try:
+        launch(source, args)
+    except AirbyteTracedException as error:
+        # A read that failed on a config error the vendor found (a wrong key, an unknown id): its closing
+        # summary is said like any other config error, without the uncaught-exception hook's stack trace.
+        if error.failure_type != FailureType.config_error:
+            raise
+        _emit(_config_error_trace(filter_secrets(error.message or str(error))))
+        sys.exit(1)
 
 
 if __name__ == "__main__":
