@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, 
 import requests
 from airbyte_cdk.sources.streams.http.error_handlers.backoff_strategy import BackoffStrategy
 from airbyte_cdk.sources.types import Config
+from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
 from .extractors import JsonBodyExtractor
@@ -39,6 +40,15 @@ class HighLevelConfig(ProviderConfig):
     profile_ids: IdList = None
     platforms: Optional[List[Literal[PLATFORMS]]] = None  # type: ignore[valid-type]
     api_version: Literal["2021-07-28", "v3"] = "2021-07-28"
+
+    @field_validator("location_id")
+    @classmethod
+    def _one_path_segment(cls, value: str) -> str:
+        # it goes into the URL path (/social-media-posting/{location_id}/accounts): `/`, `?`, `#` or `%` would
+        # send the token to another address than the location's
+        if any(char in value for char in "/?#%\\"):
+            raise ValueError(f"must be the location's id alone, such as 've9EPM428h8vShlRW1KT' (no `/`, `?`, `#`, `%` or `\\`), got {value!r}")
+        return value
 
 
 PROVIDER = Provider(
