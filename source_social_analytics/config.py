@@ -22,6 +22,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 DATE_FORMAT = "YYYY-MM-DD"
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # the spec's pattern for start_date and end_date (manifest.yaml)
 DEFAULT_START_DAYS_AGO = 30  # the manifest's start_date default says the same: day_delta(-30)
 MANIFEST_PATH = Path(__file__).resolve().parent / "manifest.yaml"
 
@@ -112,10 +113,13 @@ def _parse_date(value: Any) -> Optional[str]:
         return None
     if not isinstance(value, str):
         raise ValueError(f"must be a date written {DATE_FORMAT}, got {value!r}")
+    wrong = ValueError(f"must be a real date written {DATE_FORMAT} (for example 2026-01-31), got {value!r}")
+    if not re.match(DATE_PATTERN, value):  # pendulum also takes 2026-1-5, which the spec's pattern refuses
+        raise wrong
     try:
         parsed = pendulum.from_format(value, DATE_FORMAT)
     except ValueError:
-        raise ValueError(f"must be a real date written {DATE_FORMAT} (for example 2026-01-31), got {value!r}") from None
+        raise wrong from None
     return parsed.to_date_string()
 
 

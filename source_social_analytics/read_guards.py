@@ -5,7 +5,7 @@
 - a state cursor that cannot be parsed: a config_error naming the stream; a cursor in the future (a clock
   that ran ahead) is clamped to now with a warning, never a silent sync of nothing;
 - errors: one trace per distinct message (a wrong key fails every partition with the same words), no
-  ERROR log after a credentials failure, and the closing summary carries the first error's failure type
+  ERROR log after a credentials failure, no stack trace with a config error, and the closing summary carries the first error's failure type
   (transient_error, system_error or config_error) instead of the CDK's blanket config_error.
 """
 from __future__ import annotations
@@ -91,11 +91,17 @@ def _error(message: AirbyteMessage):  # type: ignore[no-untyped-def]
     return None
 
 
+def _is_config_error(error: Any) -> bool:
+    return isinstance(error, AirbyteTracedException) and error.failure_type == FailureType.config_error
+
+
 class _AfterConfigError(logging.Filter):
     """Drops ERROR log lines once a config error was reported: the other partitions failing the same way
     would each log the request, its headers and a traceback (22 traces, 268 KB for one wrong key). After a
     401 (rejected_credentials) the first ERROR line, the refused request's own, is kept: the workers log
-    theirs before the error's trace reaches the message stream, so the trace alone cannot silence them."""
+    theirs before the error's trace reaches the message stream, so the trace alone cannot silence them.
+    The CDK's log line of a config error itself ("Exception while syncing stream …") keeps its words but
+    loses its traceback: a wrong key or id is the user's to fix, and a stack trace only hides the message."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -104,15 +110,17 @@ class _AfterConfigError(logging.Filter):
         self._rejection_logged = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.ERROR:
-            return True
-        if self.active:
-            return False
-        if rejected_credentials.rejected() is None:
-            return True
-        with self._lock:
-            first, self._rejection_logged = not self._rejection_logged, True
-        return first
+        if record.levelno >= logging.ERROR:
+            if self.active:
+                return False
+            if rejected_credentials.rejected() is not None:
+                with self._lock:
+                    first, self._rejection_logged = not self._rejection_logged, True
+                if not first:
+                    return False
+        if record.exc_info and _is_config_error(record.exc_info[1]):
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 @contextlib.contextmanager
@@ -147,6 +155,8 @@ def _deduped(messages: Iterable[AirbyteMessage], seen: List[Any], quiet: _AfterC
                     continue
                 seen.append(error)
                 quiet.active = quiet.active or error.failure_type == FailureType.config_error or BREAKER_PREFIX in (error.message or "")
+                if error.failure_type == FailureType.config_error:
+                    error.stack_trace = None  # the message names the field and the fix; a stack trace adds nothing
             elif quiet.active and message.type == Type.LOG and message.log is not None and message.log.level == Level.ERROR:
                 continue  # the same failure again, for another partition: already said once
             yield message

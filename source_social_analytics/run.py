@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from typing import List, Optional
 
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
-from airbyte_cdk.utils.airbyte_secrets_utils import get_secrets, update_secrets
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets, update_secrets
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteErrorTraceMessage,
@@ -21,7 +22,7 @@ from airbyte_cdk.models import (
 )
 from orjson import orjson
 
-from .source import SourceSocialAnalytics
+from .source import SourceSocialAnalytics, config_problem
 
 
 def _emit(message: AirbyteMessage) -> None:
@@ -92,22 +93,42 @@ def _source(args: List[str]) -> Optional[SourceSocialAnalytics]:
         return None
 
 
+def _config_problem(args: List[str]) -> Optional[str]:
+    """The config's problem, from the file alone; None when it has none or cannot be read (``_source`` says so)."""
+    config_path = AirbyteEntrypoint.extract_config(args)
+    try:
+        config = SourceSocialAnalytics.read_config(config_path) if config_path else None
+    except Exception:
+        return None
+    return config_problem(config)
+
+
 def run(argv: Optional[List[str]] = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
-    source = _source(args)
-    if source is None:
-        sys.exit(1)
     # Our checks run before the CDK's jsonschema check, so that a bad value is reported by field name
-    # ("`start_date` must be a real date written YYYY-MM-DD") rather than as a bare pattern mismatch.
+    # ("`start_date` must be a real date written YYYY-MM-DD") rather than as a bare pattern mismatch; and
+    # before the source is built, whose config normalization would stumble on a value of the wrong type
+    # (`provider` a string, `end_date` a list) with a stack trace instead of the field's name.
     command = args[0] if args else None
-    problem = source.config_problem() if command in ("check", "discover", "read") else None
+    problem = _config_problem(args) if command in ("check", "discover", "read") else None
     if problem and command == "check":
         _emit(AirbyteMessage(type=Type.CONNECTION_STATUS, connectionStatus=AirbyteConnectionStatus(status=Status.FAILED, message=problem)))
         return  # a failed check exits 0, as every Airbyte source does
     if problem:
         _emit(_config_error_trace(problem))
         sys.exit(1)
-    launch(source, args)
+    source = _source(args)
+    if source is None:
+        sys.exit(1)
+    try:
+        launch(source, args)
+    except AirbyteTracedException as error:
+        # A read that failed on a config error the vendor found (a wrong key, an unknown id): its closing
+        # summary is said like any other config error, without the uncaught-exception hook's stack trace.
+        if error.failure_type != FailureType.config_error:
+            raise
+        _emit(_config_error_trace(filter_secrets(error.message or str(error))))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,17 @@ MANIFEST_PATH = str(Path(__file__).resolve().parent / "manifest.yaml")
 NOTHING_TO_READ = "no stream slices were found"
 
 
+def config_problem(config: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """What is wrong with a raw config, naming the field and the fix; None if nothing is (or no config)."""
+    if config is None:
+        return None
+    try:
+        validated = validate_config(config)
+    except ConfigError as error:
+        return str(error)
+    return start_date_problem(validated.start_date, PROVIDERS[validated.provider.provider_type])
+
+
 class SourceSocialAnalytics(YamlDeclarativeSource):
     def __init__(
         self,
@@ -56,13 +67,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
 
     # -- config errors first, on every command that has a config ------------------------------------
     def config_problem(self) -> Optional[str]:
-        if self._raw_config is None:
-            return None
-        try:
-            validated = validate_config(self._raw_config)
-        except ConfigError as error:
-            return str(error)
-        return start_date_problem(validated.start_date, PROVIDERS[validated.provider.provider_type])
+        return config_problem(self._raw_config)
 
     def _raise_config_problem(self) -> None:
         problem = self.config_problem()

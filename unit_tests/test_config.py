@@ -43,6 +43,13 @@ def test_a_complete_config_is_valid():
         ({"provider": {**AYRSHARE, "profile_keys": ["a", "a"]}}, "`provider.profile_keys` must not list the same value twice"),
         ({"provider": {"provider_type": "highlevel", "access_token": "t"}}, "`provider.location_id` is required"),
         ({"provider": {"provider_type": "postpost", "api_key": "sk", "platform_ids": ["twitter-1"]}}, "`provider.platform_ids`"),
+        # the spec's patterns, which the CDK would report without the field's path: ^[0-9]{4}-[0-9]{2}-[0-9]{2}$, ^linkedin-.+
+        ({"provider": AYRSHARE, "start_date": "2026-1-5"}, "`start_date` must be a real date written YYYY-MM-DD"),
+        ({"provider": AYRSHARE, "end_date": "2026-03-1"}, "`end_date` must be a real date written YYYY-MM-DD"),
+        ({"provider": {"provider_type": "postpost", "api_key": "sk", "platform_ids": ["linkedin-"]}}, "`provider.platform_ids` every id"),
+        # a location id goes into the URL path: a `/` or `?` would send the token elsewhere
+        ({"provider": {"provider_type": "highlevel", "access_token": "t", "location_id": "ve9EPM/../x"}}, "`provider.location_id` must be the location's id alone"),
+        ({"provider": {"provider_type": "highlevel", "access_token": "t", "location_id": "ve9EPM?x=1"}}, "`provider.location_id` must be the location's id alone"),
     ],
 )
 def test_each_mistake_names_its_field(config, named):
@@ -114,3 +121,32 @@ def test_the_spec_pattern_and_our_check_agree_on_every_base_url():
         except ConfigError:
             accepted_by_us = False
         assert accepted_by_spec == accepted_by_us, url
+
+
+def test_the_date_rule_is_the_specs_pattern():
+    from source_social_analytics.config import DATE_PATTERN
+
+    properties = SourceSocialAnalytics().spec(None).connectionSpecification["properties"]
+    assert properties["start_date"]["pattern"] == properties["end_date"]["pattern"] == DATE_PATTERN
+
+
+@pytest.mark.parametrize("config", [
+    {"provider": "ayrshare"},  # the type alone instead of the provider object
+    {"provider": {**AYRSHARE, "base_url": 42}},
+    {"provider": AYRSHARE, "end_date": "2026-13-01"},
+    {"provider": AYRSHARE, "num_workers": 0},
+])
+def test_check_names_the_field_before_the_source_is_built(tmp_path, capsys, monkeypatch, config):
+    """Building the source runs the manifest's normalization and concurrency set-up on the config, which fails
+    on these values with a Python error ("Could not start the connector", a stack trace, no field name)."""
+    import json
+
+    from source_social_analytics import run as run_module
+
+    monkeypatch.setattr(run_module, "_source", lambda args: pytest.fail("the source was built for a config with a problem"))
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    run_module.run(["check", "--config", str(path)])
+    [message] = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert message["connectionStatus"]["status"] == "FAILED"
+    assert message["connectionStatus"]["message"].startswith("The configuration is invalid: `")

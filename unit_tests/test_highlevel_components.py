@@ -7,6 +7,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from freezegun import freeze_time
 
 from source_social_analytics.components.highlevel import (
@@ -252,12 +254,22 @@ def test_unsupported_accounts_are_left_out_and_named_in_one_log_line(caplog):
 
 
 def test_profile_ids_and_platforms_from_the_config(caplog):
-    config = {"provider": {**CONFIG["provider"], "profile_ids": ["p-ig", "p-li-profile", "p-gone"], "platforms": ["instagram"]}}
+    config = {"provider": {**CONFIG["provider"], "profile_ids": ["p-ig", "p-li-profile"], "platforms": ["instagram"]}}
     with caplog.at_level(logging.INFO, logger="airbyte"):
         kept = accounts(config)
     assert [a["profileId"] for a in kept] == ["p-ig"]
     assert "Jane Founder" in caplog.text and "Brand Outlet" not in caplog.text  # only the configured ones are judged
-    assert "p-gone" in caplog.text
+
+
+def test_a_profile_id_the_location_does_not_have_is_a_config_error_naming_it():
+    """The statistics API ignores an unknown profileId silently: the user would miss that account unawares."""
+    config = {"provider": {**CONFIG["provider"], "profile_ids": ["p-ig", "p-gone"]}}
+    with pytest.raises(AirbyteTracedException) as raised:
+        accounts(config)
+    assert raised.value.failure_type == FailureType.config_error
+    message = raised.value.message
+    assert message.startswith("`provider.profile_ids` lists p-gone, which this HighLevel location does not have")
+    assert "p-ig (instagram)" in message and "leave profile_ids empty" in message
 
 
 def test_profile_batch_is_stable_and_order_free():

@@ -20,8 +20,10 @@ from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, 
 import requests
 from airbyte_cdk.sources.streams.http.error_handlers.backoff_strategy import BackoffStrategy
 from airbyte_cdk.sources.types import Config
+from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
+from .errors import unknown_ids_error
 from .extractors import JsonBodyExtractor
 from .metrics import Mapping_, dig, normalize, to_number
 
@@ -39,6 +41,15 @@ class HighLevelConfig(ProviderConfig):
     profile_ids: IdList = None
     platforms: Optional[List[Literal[PLATFORMS]]] = None  # type: ignore[valid-type]
     api_version: Literal["2021-07-28", "v3"] = "2021-07-28"
+
+    @field_validator("location_id")
+    @classmethod
+    def _one_path_segment(cls, value: str) -> str:
+        # it goes into the URL path (/social-media-posting/{location_id}/accounts): `/`, `?`, `#` or `%` would
+        # send the token to another address than the location's
+        if any(char in value for char in "/?#%\\"):
+            raise ValueError(f"must be the location's id alone, such as 've9EPM428h8vShlRW1KT' (no `/`, `?`, `#`, `%` or `\\`), got {value!r}")
+        return value
 
 
 PROVIDER = Provider(
@@ -76,8 +87,8 @@ class HighLevelAccountsExtractor(JsonBodyExtractor):
          line: ``HighLevel: 1 account(s) left out, the statistics API does not support them: Jane (linkedin,
          profileId aF3K…): LinkedIn profile, only pages are supported``.
 
-    ``provider.profile_ids``, when set, keeps only those accounts (an id the location does not list is named in
-    a warning); ``provider.platforms`` keeps only those platforms. Accounts come sorted by platform and profileId,
+    ``provider.profile_ids``, when set, keeps only those accounts (an id the location does not list is a
+    config_error naming it, before any statistics request); ``provider.platforms`` keeps only those platforms. Accounts come sorted by platform and profileId,
     so that the batches of 100 are stable and a platform's accounts share a batch as far as possible.
     """
 
@@ -101,8 +112,14 @@ class HighLevelAccountsExtractor(JsonBodyExtractor):
             )
         if wanted is not None:
             missing = sorted(set(wanted) - {a["profileId"] for a in accounts})
-            if missing:
-                logger.warning(f"HighLevel: provider.profile_ids lists ids this location does not have: {', '.join(missing)}")
+            if missing:  # the statistics API would ignore them silently: the user would miss those accounts unawares
+                known = sorted(f"{a['profileId']} ({a.get('platform')})" for a in accounts)
+                listed = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
+                raise unknown_ids_error(
+                    "provider.profile_ids", missing,
+                    f"which this HighLevel location does not have (its accounts: {listed or 'none'})",
+                    "Remove them, or leave profile_ids empty to sync every account of the location.",
+                )
         for account in sorted(kept, key=lambda a: (str(a.get("platform")), str(a["profileId"]))):
             yield {key: account.get(key) for key in ("profileId", "platform", "type", "name")}
 

@@ -34,7 +34,7 @@ class PostPostConfig(ProviderConfig):
     @classmethod
     def _linkedin_only(cls, values: Optional[List[str]]) -> Optional[List[str]]:
         for value in values or []:
-            if not value.startswith("linkedin-"):
+            if not value.startswith("linkedin-") or value == "linkedin-":  # the spec's pattern: ^linkedin-.+
                 raise ValueError(f"every id must be a LinkedIn connection id such as 'linkedin-Tz9W5i6ZYG', got {value!r}")
         return values
 
