@@ -59,14 +59,49 @@ def test_a_server_error_is_logged_as_a_server_error_and_retried_five_times(cli, 
     assert {e["failure_type"] for e in result.errors()} == {"transient_error"}
 
 
-def test_an_unresolvable_host_is_reported_as_such(cli, emulator, no_waits):
-    config = emulator_config("mosaic", emulator.url, base_url="https://no-such-host.invalid/mosaic")
-    catalog = check_stream_catalog(cli, emulator_config("mosaic", emulator.url), "mosaic")
-    result = cli.run("read", config, catalog)
+TYPO_HOSTS = {"ayrshare": "https://app.ayrshare.invalid/api", "highlevel": "https://services.leadconnectorhq.invalid",
+              "mosaic": "https://api.mosaic.invalid", "postpost": "https://api.postpost.invalid/api/v1"}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_base_url_host_that_does_not_resolve_is_a_config_error_at_once_in_check_and_read(cli, emulator, no_waits, provider):
+    """Before: retried 5 times, ~315 s of backoff (in check too), then "Exhausted available request attempts ...
+    ConnectionError". A host that is not the vendor's own is a typo: no retry, a config_error naming the field."""
+    config = emulator_config(provider, emulator.url, base_url=TYPO_HOSTS[provider])
+    host = TYPO_HOSTS[provider].split("/")[2]
+    [status] = [m["connectionStatus"] for m in cli.run("check", config).of_type("CONNECTION_STATUS")]
+    assert status["status"] == "FAILED" and "provider.base_url" in status["message"] and repr(host) in status["message"]
+    result = cli.run("read", config, check_stream_catalog(cli, emulator_config(provider, emulator.url), provider))
+    assert result.returncode == 1
+    assert {e["failure_type"] for e in result.errors()} == {"config_error"}
+    assert "provider.base_url" in result.errors()[0]["message"] and "cannot be resolved" in result.errors()[0]["message"]
+    assert not [line for line in result.logs("INFO") if "Retrying in" in line]
+    assert not [call for call in no_waits.call_args_list if call.args and call.args[0] >= 10]  # no backoff at all
+
+
+def test_the_vendors_own_host_not_resolving_is_retried_and_logged_as_such(cli, emulator, no_waits):
+    """app.ayrshare.com not resolving is the network's trouble (CONTRACT §4: connection errors are retried):
+    5 retries, each logged as an unresolved host, never "Rate limit exceeded"; the sync ends as a system_error naming the host."""
+    import socket
+
+    resolve = socket.getaddrinfo
+
+    def offline_dns(host, *args, **kwargs):  # the machine's DNS down; the emulator (127.0.0.1) still answers
+        if host == "app.ayrshare.com":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return resolve(host, *args, **kwargs)
+
+    config = emulator_config("ayrshare", emulator.url, base_url="https://app.ayrshare.com/api")
+    catalog = check_stream_catalog(cli, emulator_config("ayrshare", emulator.url), "ayrshare")
+    with unittest.mock.patch("socket.getaddrinfo", side_effect=offline_dns):
+        result = cli.run("read", config, catalog)
     assert result.returncode == 1
     retries = [line for line in result.logs("INFO") if "Retrying in" in line]
-    assert retries and all("the host name could not be resolved" in line for line in retries)
+    assert len(retries) == 5 and all("the host name could not be resolved" in line for line in retries)
     assert "Rate limit exceeded" not in result.stdout
+    errors = result.errors()
+    assert {e["failure_type"] for e in errors} == {"system_error"}  # the CDK's class for exhausted connection retries
+    assert "app.ayrshare.com" in errors[0]["message"]
 
 
 @pytest.mark.parametrize("provider, per_post_path", [("ayrshare", "/api/analytics/post"), ("mosaic", "/mosaic/social/post/")])

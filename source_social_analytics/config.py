@@ -87,6 +87,7 @@ class Provider:
 
     ``check_stream``: the stream whose first request is the cheapest authenticated call.
     ``reach_days``: streams whose API cannot read further back than that many days (a warning says so).
+    ``hosts``: the vendor's API hosts (the default base_url's, and documented alternatives).
     ``earliest_start_date``: the oldest start_date accepted. Each API lists only posts published through
     the vendor's own service, so nothing older can exist; a far-past start_date (1900-01-01) would only walk
     thousands of empty date windows (hours of requests against the rate budget). Older is a config_error.
@@ -97,6 +98,9 @@ class Provider:
     check_stream: Optional[str]
     reach_days: Mapping[str, int] = field(default_factory=dict)
     earliest_start_date: str = "2015-01-01"
+    # the vendor's own API hosts: a host of these that does not resolve is the network's trouble (retried);
+    # any other host in provider.base_url that does not resolve is a typo (a config_error at once)
+    hosts: Tuple[str, ...] = ()
 
 
 class ProviderConfig(BaseModel):

@@ -90,6 +90,7 @@ PROVIDER = Provider(
     check_stream="link_analytics",  # one request, no parent stream, same plan as the rest of the sync
     reach_days={"link_analytics": 30},  # GET /analytics/links: lastDays 1..30
     earliest_start_date="2020-01-01",  # /history lists posts sent through Ayrshare, whose API dates from 2020
+    hosts=("app.ayrshare.com",),
 )
 
 

@@ -88,6 +88,16 @@ class VendorErrorHandler(DefaultErrorHandler):
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
+        unresolved = _typo_host(response_or_exception, self.config)
+        if unresolved:
+            return ErrorResolution(
+                response_action=ResponseAction.FAIL,
+                failure_type=FailureType.config_error,
+                error_message=(
+                    f"The host {unresolved!r} of provider.base_url cannot be resolved (DNS): probably a typo. Fix "
+                    f"provider.base_url, or leave it empty for {self._vendor_name}'s own API. Not retried."
+                ),
+            )
         if (
             isinstance(response_or_exception, requests.Response)
             and response_or_exception.status_code == 401
@@ -138,6 +148,30 @@ class VendorErrorHandler(DefaultErrorHandler):
     def __post_init__(self, parameters: Any) -> None:
         super().__post_init__(parameters)
         self._vendor_name = str((parameters or {}).get("vendor_name") or "The vendor")
+
+
+def unresolved_host(exception: Any) -> Optional[str]:
+    """The host name a failed connection could not resolve (DNS), or None for any other failure."""
+    if not isinstance(exception, requests.exceptions.ConnectionError):
+        return None
+    text = repr(exception.args)
+    if not any(sign in text for sign in ("NameResolutionError", "Name or service not known", "nodename nor servname", "getaddrinfo failed")):
+        return None
+    request = getattr(exception, "request", None)
+    return urlsplit(getattr(request, "url", None) or "").hostname or "?"
+
+
+def _typo_host(response_or_exception: Any, config: Any) -> Optional[str]:
+    """An unresolvable host that is not one of the provider's own API hosts (config.Provider.hosts): a typo in
+    provider.base_url, which no retry fixes (it cost ~5 minutes of backoff before failing, in check too). The
+    vendor's own host not resolving is the network's trouble and is retried like a dropped connection."""
+    host = unresolved_host(response_or_exception)
+    if host is None:
+        return None
+    from ..providers import PROVIDERS
+
+    provider = PROVIDERS.get(str(((config or {}).get("provider") or {}).get("provider_type")))
+    return None if provider is not None and host in provider.hosts else host
 
 
 BREAKER_PREFIX = "Stopped calling "

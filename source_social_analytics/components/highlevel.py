@@ -58,6 +58,7 @@ PROVIDER = Provider(
     # its first request is GET /social-media-posting/{locationId}/accounts: one cheap authenticated call
     # that also proves the token may read this location
     check_stream="account_statistics",
+    hosts=("services.leadconnectorhq.com",),
 )
 
 

@@ -35,6 +35,7 @@ PROVIDER = Provider(
     # its first request is GET /social/connections: one cheap authenticated call, which also checks
     # provider.social_connection_ids
     check_stream="post_analytics",
+    hosts=("api.mosaic.so",),
 )
 
 # Posts that reached a network (api-notes §3.3); failed, scheduled, pending and rejected posts have no analytics.

@@ -289,4 +289,9 @@ class PostPostRateLimitBackoff(BackoffStrategy):
         return float(min(max(wait, 1.0), self.max_wait_seconds))
 
 
-PROVIDER = Provider(name="postpost", config_model=PostPostConfig, check_stream="social_statistics")
+PROVIDER = Provider(
+    name="postpost",
+    config_model=PostPostConfig,
+    check_stream="social_statistics",
+    hosts=("api.postpost.dev", "api.publora.com"),  # PostPost's API, and Publora's (the same service, api-notes §4)
+)
