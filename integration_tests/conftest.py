@@ -6,10 +6,8 @@ import io
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
-import time
 import unittest.mock
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,30 +104,6 @@ class Cli:
         path = self.workdir / f"{self._count:03d}-{name}.json"
         path.write_text(json.dumps(payload))
         return path
-
-    def run_and_kill(self, config: Dict[str, Any], catalog: Any, after_states: int, state: Any = None, timeout: int = 240) -> CliResult:
-        """A real ``read`` killed with SIGKILL right after its ``after_states``-th STATE message."""
-        args = cli_command() + ["read", "--config", str(self.write("config", config)), "--catalog", str(self.write("catalog", catalog))]
-        if state is not None:
-            args += ["--state", str(self.write("state", state))]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=self.workdir, env=env)
-        lines: List[str] = []
-        seen = 0
-        deadline = time.monotonic() + timeout
-        for line in proc.stdout:  # type: ignore[union-attr]
-            lines.append(line)
-            if line.startswith('{"type":"STATE"'):
-                seen += 1
-                if seen >= after_states:
-                    proc.send_signal(signal.SIGKILL)
-                    break
-            if time.monotonic() > deadline:
-                proc.kill()
-                break
-        proc.wait(timeout=30)
-        messages = [json.loads(line) for line in lines if line.strip().startswith("{")]
-        return CliResult(proc.returncode, "".join(lines), "", messages)
 
     def run(self, command: str, config: Optional[Dict[str, Any]] = None, catalog: Any = None, state: Any = None, timeout: int = 240,
             debug: bool = False) -> CliResult:

@@ -6,7 +6,6 @@ from unittest.mock import patch
 
 import pendulum
 import pytest
-import requests
 
 from integration_tests.conftest import catalog_for
 from integration_tests.emulator.ayrshare import BULK_PROFILE_KEY, build_profiles
@@ -123,33 +122,3 @@ def test_a_week_of_more_than_500_posts_is_split_until_every_post_is_listed(cli, 
     windows = {(h["query"]["startDate"], h["query"]["endDate"]) for h in answered_full}
     assert len(windows) > 3  # 3 weekly windows over 21 days, plus the halves of the full one
     assert len(api.requests("/api/analytics/post")) == 12  # one per published post, none twice
-
-
-def _keys(result, stream, primary_key):
-    return {tuple(r.get(k) for k in primary_key) for r in result.records(stream)}
-
-
-@pytest.mark.parametrize("stream, primary_key", [
-    ("post_analytics", ("account_id", "post_id", "platform", "platform_post_id")),
-    ("link_analytics", ("short_link",)),
-])
-def test_a_sync_killed_after_its_first_state_resumes_from_it_with_no_record_missing(cli, ayrshare_profiles_config, api, emulator, stream, primary_key):
-    """SIGKILL a real read right after its first STATE message, resume from the last state it printed, and
-    compare the union of both runs with a clean run: no primary key may be missing."""
-    catalog = only(catalog_for(cli.run("discover", ayrshare_profiles_config)), stream)
-    clean = cli.run("read", ayrshare_profiles_config, catalog)
-    assert clean.returncode == 0 and clean.records(stream)
-    requests.put(f"{emulator.url}/__emulator__/settings", json={"latency_ms": 40}, timeout=10)  # a slower vendor: the kill lands mid-sync
-    try:
-        # one worker: the partitions (profiles) are read one after another, so the first STATE comes before
-        # the other profiles' records (with several workers they could all be printed before the kill)
-        one_worker = {**ayrshare_profiles_config, "num_workers": 1}
-        killed = cli.run_and_kill(one_worker, catalog, after_states=1)
-    finally:
-        requests.put(f"{emulator.url}/__emulator__/settings", json={"latency_ms": 0}, timeout=10)
-    assert killed.returncode == -9 and killed.states()
-    assert _keys(killed, stream, primary_key) < _keys(clean, stream, primary_key)  # it really stopped midway
-    resumed = cli.run("read", ayrshare_profiles_config, catalog, state=[killed.states()[-1]])
-    assert resumed.returncode == 0, resumed.errors()
-    missing = _keys(clean, stream, primary_key) - (_keys(killed, stream, primary_key) | _keys(resumed, stream, primary_key))
-    assert not missing

@@ -19,6 +19,7 @@ from source_social_analytics.components.highlevel import (
     profile_batch,
     window_dates,
 )
+from source_social_analytics.source import SourceSocialAnalytics
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "source_social_analytics" / "schemas"
 URL = "https://services.leadconnectorhq.com/social-media-posting/statistics?locationId=ve9EPM428h8vShlRW1KT"
@@ -270,6 +271,27 @@ def test_a_profile_id_the_location_does_not_have_is_a_config_error_naming_it():
     message = raised.value.message
     assert message.startswith("`provider.profile_ids` lists p-gone, which this HighLevel location does not have")
     assert "p-ig (instagram)" in message and "leave profile_ids empty" in message
+
+
+@freeze_time("2026-11-23 08:00:00")
+def test_two_periods_that_end_the_same_day_are_two_social_statistics_records():
+    """A v3 sync resumed (or run again) on the same day starts at cursor − lookback: its first period ends on
+    the day the previous sync's last period ended, but starts later. With a key on the end day alone, a
+    deduplicating destination replaced the full period's row with the shorter one's, and the days between
+    the two starts were left in no period. integration_tests/test_kill_and_resume.py found this."""
+    config = {"provider": {**CONFIG["provider"], "api_version": "v3"}, "start_date": "2026-10-01"}
+    catalog = SourceSocialAnalytics(config=config).discover(logging.getLogger("airbyte"), config)
+    [stream] = [s for s in catalog.streams if s.name == "social_statistics"]
+
+    def keys(first_day: date):
+        days = [first_day + timedelta(days=i) for i in range((date(2026, 11, 22) - first_day).days + 1)]
+        body = json.loads(json.dumps(SEED_EXAMPLE))
+        body["results"]["dayRange"] = [NAMES[d.weekday()] for d in days]
+        rows = extract(HighLevelPeriodExtractor, body, v3_body(days[0].isoformat(), days[-1].isoformat()))
+        assert {(row["period_start"], row["date"]) for row in rows} == {(days[0].isoformat(), "2026-11-22")}
+        return {tuple(row.get(field) for [field] in stream.source_defined_primary_key) for row in rows}
+
+    assert keys(date(2026, 11, 16)).isdisjoint(keys(date(2026, 11, 18)))
 
 
 def test_profile_batch_is_stable_and_order_free():
