@@ -1,10 +1,11 @@
 """The benchmark's child process: one ``read`` of our connector (or of the minimal CDK yardstick), timed.
 
-``python -m benchmarks.connector ours|minimal read --config C --catalog K [--state S]``. Protocol messages go
-to stdout as usual (the parent sends them to a file); the last line on stderr is a JSON summary:
-``{"seconds": <the read, from building the source to its last message>, "records": n, "streaming_seconds":
-<first record to last>}``. The time excludes
-the interpreter and import start-up (about 2 s, the same for every run), which ``run.py`` reports apart.
+``python -m benchmarks.connector ours|minimal read --config C --catalog K [--state S]``. ``minimal`` reads
+``benchmarks/minimal_<provider_type>.yaml`` (the config's provider), a plain declarative source of the CDK.
+Protocol messages go to stdout as usual (the parent sends them to a file); the last line on stderr is a JSON
+summary: ``{"seconds": <the read, from building the source to its last message>, "records": n,
+"streaming_seconds": <first record to last>}``. The time excludes the interpreter and import start-up (about
+2 s, the same for every run), which ``run.py`` reports apart.
 
 ``--no-rate-budget`` drops the manifest's ``api_budget``: the wall-time benchmark measures how close the
 concurrency gets to the latency floor; the budget's ceiling is a separate figure (README, "Performance and
@@ -24,7 +25,15 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 from source_social_analytics import run as run_module
 from source_social_analytics.source import SourceSocialAnalytics
 
-MINIMAL_MANIFEST = str(Path(__file__).resolve().parent / "minimal_mosaic.yaml")
+HERE = Path(__file__).resolve().parent
+
+
+def minimal_manifest(provider_type: str) -> str:
+    """The minimal CDK yardstick of one provider (benchmarks/minimal_<provider>.yaml)."""
+    path = HERE / f"minimal_{provider_type}.yaml"
+    if not path.exists():
+        raise SystemExit(f"no minimal yardstick for provider {provider_type!r}: {path.name} is missing")
+    return str(path)
 
 
 class _CountingStdout:
@@ -76,9 +85,10 @@ def main(argv: List[str]) -> None:
     else:
         config_path = AirbyteEntrypoint.extract_config(args)
         catalog_path = AirbyteEntrypoint.extract_catalog(args)
+        config = YamlDeclarativeSource.read_config(config_path)
         source = YamlDeclarativeSource(
-            path_to_yaml=MINIMAL_MANIFEST,
-            config=YamlDeclarativeSource.read_config(config_path),
+            path_to_yaml=minimal_manifest(config["provider"]["provider_type"]),
+            config=config,
             catalog=YamlDeclarativeSource.read_catalog(catalog_path),
         )
         import airbyte_cdk.entrypoint as entrypoint_module
