@@ -1,5 +1,5 @@
 """Performance benchmark against the bundled emulator: ``python -m benchmarks.run`` (README, "Performance and
-scale"). Never a test: it takes about 17 minutes and its times depend on the machine. One table per section, a
+scale"). Never a test: it takes about 15 minutes and its times depend on the machine. One table per section, a
 row per provider, then PASS/FAIL verdicts per provider:
 
 1. requests made vs the API's minimum, per provider and stream and per whole sync (latency 0, scale 1);
