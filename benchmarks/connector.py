@@ -1,10 +1,17 @@
 """The benchmark's child process: one ``read`` of our connector (or of the minimal CDK yardstick), timed.
 
-``python -m benchmarks.connector ours|minimal read --config C --catalog K [--state S]``. Protocol messages go
-to stdout as usual (the parent sends them to a file); the last line on stderr is a JSON summary:
-``{"seconds": <the read, from building the source to its last message>, "records": n, "streaming_seconds":
-<first record to last>}``. The time excludes
-the interpreter and import start-up (about 2 s, the same for every run), which ``run.py`` reports apart.
+``python -m benchmarks.connector ours|minimal read --config C --catalog K [--state S]``. ``minimal`` reads
+``benchmarks/minimal_<provider_type>.yaml`` (the config's provider), a plain declarative source of the CDK.
+Protocol messages go to stdout as usual (the parent sends them to a file); the last line on stderr is a JSON
+summary: ``{"seconds": <the read, from building the source to its last message>, "records": n,
+"streaming_seconds": <first record to last>}``. The time excludes the interpreter and import start-up (about
+2 s, the same for every run), which ``run.py`` reports apart.
+
+``--profile FILE`` writes a cProfile of the read to FILE (pstats format), every thread's merged: the CDK reads
+partitions in worker threads, which ``python -m cProfile`` alone would not see. Times are each thread's CPU time
+(``time.thread_time``): waiting for the GIL, a lock or a socket is not counted, so the figures add up to the CPU
+the read costs (about 5x slower under the profiler). Read it with ``python -m pstats FILE``, or
+``pstats.Stats(FILE).sort_stats("cumulative").print_stats("source_social_analytics|airbyte_cdk", 25)``.
 
 ``--no-rate-budget`` drops the manifest's ``api_budget``: the wall-time benchmark measures how close the
 concurrency gets to the latency floor; the budget's ceiling is a separate figure (README, "Performance and
@@ -12,11 +19,15 @@ scale"), and with it a 1,000-post sync would take the budget's minutes whatever 
 """
 from __future__ import annotations
 
+import contextlib
+import cProfile
 import json
+import pstats
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Iterator, List, Optional
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
@@ -24,7 +35,15 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 from source_social_analytics import run as run_module
 from source_social_analytics.source import SourceSocialAnalytics
 
-MINIMAL_MANIFEST = str(Path(__file__).resolve().parent / "minimal_mosaic.yaml")
+HERE = Path(__file__).resolve().parent
+
+
+def minimal_manifest(provider_type: str) -> str:
+    """The minimal CDK yardstick of one provider (benchmarks/minimal_<provider>.yaml)."""
+    path = HERE / f"minimal_{provider_type}.yaml"
+    if not path.exists():
+        raise SystemExit(f"no minimal yardstick for provider {provider_type!r}: {path.name} is missing")
+    return str(path)
 
 
 class _CountingStdout:
@@ -61,9 +80,44 @@ def _without_budget(cls: type) -> type:
     return NoBudget
 
 
+@contextlib.contextmanager
+def _profiled(path: Optional[str]) -> Iterator[None]:
+    """cProfile every thread started inside (one profile per thread, merged with the main thread's into ``path``)."""
+    if not path:
+        yield
+        return
+    profiles = [cProfile.Profile(time.thread_time)]
+    thread_run = threading.Thread.run
+
+    def run(self: threading.Thread) -> None:
+        profile = cProfile.Profile(time.thread_time)
+        profiles.append(profile)
+        profile.runcall(thread_run, self)
+
+    threading.Thread.run = run  # type: ignore[method-assign]
+    profiles[0].enable()
+    try:
+        yield
+    finally:
+        profiles[0].disable()
+        threading.Thread.run = thread_run  # type: ignore[method-assign]
+        stats = pstats.Stats(profiles[0])
+        for profile in profiles[1:]:
+            with contextlib.suppress(TypeError):  # a thread still running has no stats yet
+                stats.add(profile)
+        stats.dump_stats(path)
+
+
 def main(argv: List[str]) -> None:
-    which, args = argv[0], [a for a in argv[1:] if a != "--no-rate-budget"]
+    profile_path = argv[argv.index("--profile") + 1] if "--profile" in argv else None
+    options = {"--no-rate-budget", "--profile", profile_path}
+    which, args = argv[0], [a for a in argv[1:] if a not in options]
     no_budget = "--no-rate-budget" in argv
+    with _profiled(profile_path):
+        _read(which, args, no_budget)
+
+
+def _read(which: str, args: List[str], no_budget: bool) -> None:
     counting = _CountingStdout(sys.stdout)
     sys.stdout = counting
     started = time.perf_counter()
@@ -76,9 +130,10 @@ def main(argv: List[str]) -> None:
     else:
         config_path = AirbyteEntrypoint.extract_config(args)
         catalog_path = AirbyteEntrypoint.extract_catalog(args)
+        config = YamlDeclarativeSource.read_config(config_path)
         source = YamlDeclarativeSource(
-            path_to_yaml=MINIMAL_MANIFEST,
-            config=YamlDeclarativeSource.read_config(config_path),
+            path_to_yaml=minimal_manifest(config["provider"]["provider_type"]),
+            config=config,
             catalog=YamlDeclarativeSource.read_catalog(catalog_path),
         )
         import airbyte_cdk.entrypoint as entrypoint_module

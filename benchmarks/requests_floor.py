@@ -67,6 +67,22 @@ def by_endpoint(log: Iterable[Mapping[str, Any]]) -> Dict[str, int]:
     return dict(counts)
 
 
+def analytics_posts(log: Iterable[Mapping[str, Any]]) -> int:
+    """How many distinct posts a read asked the analytics of: Ayrshare ``POST /analytics/post`` (body ``id``),
+    Mosaic ``GET /social/post/{id}/analytics``, PostPost ``POST /linkedin-post-statistics`` (body ``postedId``).
+    The benchmark's unit of post_analytics work: the same for two clients whatever records they make of it."""
+    posts: set = set()
+    for entry in log:
+        path, body = entry["path"], entry.get("body") if isinstance(entry.get("body"), dict) else {}
+        if path.endswith("/analytics/post"):
+            posts.add(("ayrshare", entry.get("profile_key"), body.get("id")))
+        elif path.endswith("/analytics") and "/social/post/" in path:
+            posts.add(("mosaic", path.split("/social/post/")[1].split("/")[0]))
+        elif path.endswith("/linkedin-post-statistics"):
+            posts.add(("postpost", body.get("platformId"), body.get("postedId")))
+    return len(posts)
+
+
 def repeated(log: List[Mapping[str, Any]]) -> List[str]:
     seen: Dict[str, int] = defaultdict(int)
     for entry in log:

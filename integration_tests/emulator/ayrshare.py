@@ -14,6 +14,11 @@ Quirks reproduced on purpose, because the real API has them:
   profile the answer is 429.
 
 The data set is deterministic: the same posts, links and numbers for the same UTC day.
+
+``scale`` (benchmarks only; scale 1 is the data set above, unchanged): the primary, ``brand-eu`` and ``brand-us``
+profiles get ``scale`` times their posts, over the same 60 days (copy 0 is the scale-1 posts; the other copies
+all succeeded, interleaved between them), and the per-profile limit is ``300 * scale`` requests in 5 minutes, so
+that a benchmark of a bigger account measures the client, not this limit. Links and the bulk profile do not grow.
 """
 from __future__ import annotations
 
@@ -96,6 +101,7 @@ class Profile:
     platforms: List[str]
     posts: List[Post] = field(default_factory=list)
     links: List[Dict[str, Any]] = field(default_factory=list)
+    by_id: Dict[str, Post] = field(default_factory=dict)  # the posts by id (filled by build_profiles)
 
 
 def _post_id(profile: str, index: int) -> str:
@@ -104,8 +110,9 @@ def _post_id(profile: str, index: int) -> str:
     return "".join(alphabet[int(digest[i : i + 2], 16) % len(alphabet)] for i in range(0, 40, 2))
 
 
-def build_profiles(today: date) -> Dict[str, Profile]:
-    """The data set for one UTC day: posts and links spread over the 60 days before ``today``."""
+def build_profiles(today: date, scale: int = 1) -> Dict[str, Profile]:
+    """The data set for one UTC day: posts and links spread over the 60 days before ``today``; ``scale`` times
+    the posts of the three regular profiles (see the module's docstring)."""
     midnight = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
     specs = [
         ("primary", "Brand HQ", ["facebook", "instagram", "twitter", "linkedin", "tiktok", "youtube", "pinterest"], 24, 9),
@@ -158,9 +165,39 @@ def build_profiles(today: date) -> Dict[str, Profile]:
                     "_created_at": created,
                 }
             )
+        if scale > 1:
+            profile.posts += _more_posts(name, title, platforms, post_count, midnight, scale)
+            profile.posts.sort(key=lambda p: p.published, reverse=True)  # newest first, as /history lists them
         profiles[name] = profile
     profiles["brand-bulk"] = _bulk_profile(midnight)
+    for profile in profiles.values():
+        profile.by_id = {post.id: post for post in profile.posts}
     return profiles
+
+
+def _more_posts(name: str, title: str, platforms: List[str], post_count: int, midnight: datetime, scale: int) -> List[Post]:
+    """Copies 1..scale-1 of a profile's posts (benchmarks): every one succeeded, each copy placed between the
+    scale-1 posts (copy c at c/scale of the gap after post i), so all stay within the last 60 days."""
+    posts = []
+    for copy in range(1, scale):
+        rng = random.Random(f"ayrshare:{name}:{copy}")
+        for index in range(post_count):
+            days_ago = 0.4 + (index + copy / scale) * (59.0 / post_count)
+            published = midnight - timedelta(days=days_ago) + timedelta(minutes=rng.randint(0, 50))
+            scheduled = index % 3 == 1
+            chosen = sorted(rng.sample(platforms, k=min(len(platforms), rng.randint(1, 3))))
+            number = copy * post_count + index
+            posts.append(Post(
+                id=_post_id(name, number),
+                text=f"{title} update #{scale * post_count - number}",
+                platforms=chosen,
+                created=published - timedelta(hours=rng.randint(2, 48)) if scheduled else published,
+                published=published,
+                scheduled=scheduled,
+                thread_length=rng.choice([2, 3]) if "twitter" in chosen and index % 4 == 0 else 1,
+                seed=rng.randint(1, 10_000),
+            ))
+    return posts
 
 
 def _bulk_profile(midnight: datetime) -> Profile:
@@ -207,6 +244,7 @@ class AyrshareEmulator(Vendor):
     def __init__(self, scale: int = 1) -> None:
         super().__init__(scale)
         self._limiter = _RateLimiter()
+        self.rate_limit_max = RATE_LIMIT_MAX * self.scale
         self._cache_day: Optional[date] = None
         self._profiles: Dict[str, Profile] = {}
         self._lock = threading.Lock()
@@ -215,7 +253,7 @@ class AyrshareEmulator(Vendor):
         today = datetime.now(timezone.utc).date()
         with self._lock:
             if self._cache_day != today:
-                self._profiles = build_profiles(today)
+                self._profiles = build_profiles(today, self.scale)
                 self._cache_day = today
             return self._profiles
 
@@ -239,8 +277,8 @@ class AyrshareEmulator(Vendor):
                 )
             profile_name = matches[0]
         count = self._limiter.hit(profile_name)
-        headers = {"x-ratelimit-max": str(RATE_LIMIT_MAX), "x-ratelimit-count": str(count)}
-        if count > RATE_LIMIT_MAX:
+        headers = {"x-ratelimit-max": str(self.rate_limit_max), "x-ratelimit-count": str(count)}
+        if count > self.rate_limit_max:
             response = _error(429, 429, "Rate limit exceeded. Please slow down your requests.", action="request")
         else:
             response = self._route(request, self.profiles()[profile_name])
@@ -350,7 +388,7 @@ class AyrshareEmulator(Vendor):
         post_id = body.get("id")
         if not isinstance(post_id, str) or not post_id:
             return _error(400, 400, "Missing id parameter.")
-        post = next((p for p in profile.posts if p.id == post_id), None)
+        post = profile.by_id.get(post_id)
         if post is None:
             return _error(404, 186, "Post ID not found.", id=post_id)
         if post.gone_at_networks or post.status != "success":
