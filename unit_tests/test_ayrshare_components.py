@@ -124,6 +124,13 @@ class TestPostAnalytics:
         ]
         assert all(r["post_id"] == "eIT96IYEodNuzU4oMmwG" for r in records)
 
+    def test_with_platforms_chosen_only_their_entries_are_records(self):
+        # provider.platforms ["x", "tiktok"] -> _request_platforms ["tiktok", "twitter"] (AyrshareDerivedConfig)
+        config = {"provider": {"provider_type": "ayrshare", "_request_platforms": ["tiktok", "twitter"]}}
+        body = {**self.BODY, "errors": [{"status": "error", "code": 161, "message": "expired", "platform": "linkedin"}]}
+        records = extract_with(AyrsharePostAnalyticsExtractor, body, config, "https://app.ayrshare.com/api/analytics/post")
+        assert [(r["platform"], r["thread_position"]) for r in records] == [("x", 1), ("x", 2), ("tiktok", 1)]
+
     def test_contract_mappings(self):
         by_platform = {(r["platform"], r["thread_position"]): r for r in extract(AyrsharePostAnalyticsExtractor, self.BODY)}
         instagram = by_platform[("instagram", 1)]

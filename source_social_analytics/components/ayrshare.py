@@ -207,15 +207,20 @@ class AyrsharePostAnalyticsExtractor(JsonBodyExtractor):
          A platform the vendor reports as failed gives a record with every metric None and the vendor's
          message in ``metric_errors``, so that the gap is visible rather than silent. (A post the networks
          no longer know answers 404 code 186; the manifest's error handler skips it with a warning.)
+         With ``provider.platforms`` set, only those platforms' entries (``_request_platforms``, Ayrshare's
+         names): the answer may hold every network of the post.
     """
 
     def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
         if not isinstance(body, Mapping):
             return
         post_id = body.get("id")
+        wanted = set((self.config.get("provider") or {}).get("_request_platforms") or ())
         seen = set()
         for key, value in body.items():
             if key not in PLATFORMS:  # only the networks' keys: any other object in the answer is not a platform
+                continue
+            if wanted and key not in wanted:
                 continue
             entries = value if isinstance(value, list) else [value]
             if not entries or not all(isinstance(entry, Mapping) for entry in entries):
@@ -225,7 +230,7 @@ class AyrsharePostAnalyticsExtractor(JsonBodyExtractor):
                 yield self.record(post_id, key, entry, position)
         for error in body.get("errors") or []:
             platform = error.get("platform") if isinstance(error, Mapping) else None
-            if platform and platform not in seen:
+            if platform and platform not in seen and (not wanted or platform in wanted):
                 seen.add(platform)
                 yield self.record(post_id, platform, error, 1)
 
