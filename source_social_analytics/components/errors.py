@@ -70,6 +70,10 @@ def body_problem(response: requests.Response, expected: str) -> Optional[str]:
     return None
 
 
+def _resolution(action: ResponseAction, failure_type: FailureType, message: str) -> ErrorResolution:
+    return ErrorResolution(response_action=action, failure_type=failure_type, error_message=message)
+
+
 @dataclass
 class VendorErrorHandler(DefaultErrorHandler):
     """A DefaultErrorHandler that also refuses a successful answer it cannot use.
@@ -90,13 +94,11 @@ class VendorErrorHandler(DefaultErrorHandler):
         resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
         unresolved = _typo_host(response_or_exception, self.config)
         if unresolved:
-            return ErrorResolution(
-                response_action=ResponseAction.FAIL,
-                failure_type=FailureType.config_error,
-                error_message=(
-                    f"The host {unresolved!r} of provider.base_url cannot be resolved (DNS): probably a typo. Fix "
-                    f"provider.base_url, or leave it empty for {self._vendor_name}'s own API. Not retried."
-                ),
+            return _resolution(
+                ResponseAction.FAIL,
+                FailureType.config_error,
+                f"The host {unresolved!r} of provider.base_url cannot be resolved (DNS): probably a typo. Fix "
+                f"provider.base_url, or leave it empty for {self._vendor_name}'s own API. Not retried.",
             )
         if (
             isinstance(response_or_exception, requests.Response)
@@ -121,13 +123,11 @@ class VendorErrorHandler(DefaultErrorHandler):
         ):
             problem = body_problem(response_or_exception, self.expected_body)
             if problem:
-                return ErrorResolution(
-                    response_action=ResponseAction.RETRY,
-                    failure_type=FailureType.transient_error,
-                    error_message=(
-                        f"{self._vendor_name} answered {endpoint(response_or_exception)} with HTTP {response_or_exception.status_code} "
-                        f"but {problem}; retried. If it persists the stream stops here and the next sync reads this window again."
-                    ),
+                return _resolution(
+                    ResponseAction.RETRY,
+                    FailureType.transient_error,
+                    f"{self._vendor_name} answered {endpoint(response_or_exception)} with HTTP {response_or_exception.status_code} "
+                    f"but {problem}; retried. If it persists the stream stops here and the next sync reads this window again.",
                 )
         return resolution
 
@@ -143,7 +143,7 @@ class VendorErrorHandler(DefaultErrorHandler):
         else:
             text = f"{self._vendor_name} refused {endpoint(response)} with HTTP {code}: {vendor_message(json_or_none(response))}. Not retried."
             failure = FailureType.system_error
-        return ErrorResolution(response_action=ResponseAction.FAIL, failure_type=failure, error_message=text)
+        return _resolution(ResponseAction.FAIL, failure, text)
 
     def __post_init__(self, parameters: Any) -> None:
         super().__post_init__(parameters)
@@ -217,14 +217,12 @@ class _EndpointBreaker:
             count = self._failures[key] = self._failures.get(key, 0) + 1
         if count <= limit:
             return resolution
-        return ErrorResolution(
-            response_action=ResponseAction.FAIL,
-            failure_type=FailureType.transient_error,
-            error_message=(
-                f"{BREAKER_PREFIX}{handler._vendor_name} {key}: it failed {limit} times in a row ({BREAKER_POSTS} items, each "
-                f"with every retry), last: {resolution.error_message or 'no answer'}. The stream stops here instead of trying "
-                "every item; the next sync reads from the saved state."
-            ),
+        return _resolution(
+            ResponseAction.FAIL,
+            FailureType.transient_error,
+            f"{BREAKER_PREFIX}{handler._vendor_name} {key}: it failed {limit} times in a row ({BREAKER_POSTS} items, each "
+            f"with every retry), last: {resolution.error_message or 'no answer'}. The stream stops here instead of trying "
+            "every item; the next sync reads from the saved state.",
         )
 
 
