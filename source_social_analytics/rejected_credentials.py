@@ -5,7 +5,7 @@ same wrong key, got the same 401 and logged it at ERROR with the request and the
 two profile keys 21 requests and 11 ERROR lines (41 KB) to say one thing. Here the first 401 that the
 error handler (components/errors.py) resolves as a credentials failure is remembered; every later request
 of the sync fails at once with that same config_error, without reaching the vendor, so read_guards says it
-once. The requests already in flight at that moment (at most ``num_workers``) still answer 401.
+once. The requests already in flight at that moment (at most ``num_workers``; twice that for PostPost post_analytics, whose get-post reads run ahead) still answer 401.
 
 ``reset()`` starts each command with a clean slate (in-process callers run several commands).
 """
