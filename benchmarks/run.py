@@ -9,7 +9,10 @@ row per provider, then PASS/FAIL verdicts per provider:
    default workers beside it: what the CDK's own concurrency makes of the same requests);
 3. zero-latency throughput, ours vs a minimal declarative stream of the CDK over the same endpoints
    (``benchmarks/minimal_<provider>.yaml``: no custom components, no transformations, only what makes the same
-   requests), the better of two reads each;
+   requests), the better of two reads each; and the same minimal stream with our post_analytics cursor
+   (``connector.with_our_cursor``). post_analytics is incremental, and the CDK's per-partition cursor it needs
+   costs by itself a quarter to a half of the full-refresh minimal's rate, so the verdict compares with the
+   incremental minimal (what our code costs on top); the full-refresh ratio is printed beside it;
 4. peak memory (max RSS of the connector process) at 10x the records vs 1x.
 
 Data sizes. The emulator's ``scale`` multiplies each vendor's posts; ``PLANS`` gives, per provider, the days the
@@ -231,7 +234,7 @@ def section_throughput_and_memory(workdir: Path, providers: List[str], big: Opti
     verdicts: List[Verdict] = []
     bigs: Dict[str, Dict[str, Any]] = {}
     notes: List[str] = []
-    like_for_like: Dict[str, Tuple[float, float]] = {}
+    like_for_like: Dict[str, Tuple[float, float, float, float]] = {}
     for provider in providers:
         plan = PLANS[provider]
         scale = big or plan.big_scale
@@ -248,7 +251,8 @@ def section_throughput_and_memory(workdir: Path, providers: List[str], big: Opti
                     best[which] = run
         ours, minimal, incremental = best["ours"], best["minimal"], best["minimal_incremental"]
         ratio = ours["posts_per_s"] / minimal["posts_per_s"]
-        like_for_like[provider] = (ours["posts_per_s"] / incremental["posts_per_s"], incremental["posts_per_s"])
+        like_for_like[provider] = (ours["posts_per_s"] / incremental["posts_per_s"], incremental["posts_per_s"], ratio,
+                                   incremental["posts_per_s"] / minimal["posts_per_s"])
         print(f"   {provider:10} {scale:5} {ours['requests']:8} / {minimal['requests']:<6} {ours['posts']:6}"
               f" {ours['records']:7} / {minimal['records']:<6} {ours['posts_per_s']:7.0f} / {minimal['posts_per_s']:<6.0f}"
               f" {ratio:5.2f}  {ours['records_per_s']:8.0f} / {minimal['records_per_s']:<7.0f}"
@@ -256,18 +260,21 @@ def section_throughput_and_memory(workdir: Path, providers: List[str], big: Opti
         mine, theirs = _comparable(ours["log"]), _comparable(minimal["log"])
         if mine != theirs or ours["posts"] != minimal["posts"]:
             notes.append(f"   {provider}: requests only ours made: {_only(mine, theirs)}; only the minimal: {_only(theirs, mine)}")
-        verdicts.append((ratio >= 0.8, provider, f"zero-latency throughput {ratio:.2f}x the minimal CDK stream in posts/s (>= 0.8)"))
         bigs[provider] = {**ours, "peak_mb": peak, "scale": scale}
     for note in notes:
         print(note)
     if not notes:
         print("   both make the same requests for every provider")
+    # The verdict compares like with like: post_analytics is an incremental stream, and the CDK's per-partition
+    # cursor that any incremental post_analytics needs costs by itself a quarter to a half of the full-refresh
+    # minimal's rate (the column "CDK cursor"). Against the incremental minimal, the ratio is what our code costs.
     print("   the same minimal stream with our post_analytics cursor (connector.with_our_cursor: the CDK's incremental")
-    print("   per-partition cursor, still no custom component and no transformation), posts/s and ours / it:")
-    for provider, (versus, rate) in like_for_like.items():
-        print(f"   {provider:10} {rate:7.0f} posts/s; ours {versus:4.2f}x")
-        verdicts.append((versus >= 0.8, provider, f"(like for like) zero-latency throughput {versus:.2f}x the minimal incremental"
-                                                  f" CDK stream (>= 0.8)"))
+    print("   per-partition cursor, still no custom component and no transformation); the verdict is on this one:")
+    print(f"   {'provider':10} {'posts/s':>7} {'ours / it':>9} {'ours / full-refresh minimal':>27} {'CDK cursor: it / full-refresh':>30}")
+    for provider, (versus, rate, full, cursor_cost) in like_for_like.items():
+        print(f"   {provider:10} {rate:7.0f} {versus:9.2f} {full:27.2f} {cursor_cost:30.2f}")
+        verdicts.append((versus >= 0.8, provider, f"zero-latency throughput {versus:.2f}x the minimal CDK stream with the same"
+                                                  f" incremental cursor, in posts/s (>= 0.8; {full:.2f}x a full-refresh one)"))
 
     print("\n4. Peak memory (max RSS) of the connector process, post_analytics at zero latency, 1x vs 10x the records")
     print(f"   {'provider':10} {'1x scale':>8} {'records':>7} {'peak MB':>7}   {'10x scale':>9} {'records':>7} {'peak MB':>7}"
