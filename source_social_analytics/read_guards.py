@@ -20,7 +20,7 @@ from airbyte_cdk.models import AirbyteMessage, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from . import rejected_credentials
-from .components.errors import BREAKER_PREFIX, reset_breaker
+from .components.errors import BREAKER_PREFIX, reset_for_a_new_command
 
 # the two cursor formats of the manifest's window_cursor and day_cursor
 CURSOR_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d")
@@ -140,8 +140,7 @@ def dedupe_errors(messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage
     failure type of the first real error."""
     seen: List[Any] = []
     quiet = _AfterConfigError()
-    reset_breaker()  # each sync starts with every endpoint trusted again, and the credentials not yet refused
-    rejected_credentials.reset()
+    reset_for_a_new_command()
     with _installed(quiet):
         yield from _deduped(messages, seen, quiet)
 

@@ -28,8 +28,8 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
 from . import read_once  # noqa: F401 - a parent list two streams share is requested once per sync
-from . import rejected_credentials
 from .components.dates import earliest_cursor
+from .components.errors import reset_for_a_new_command
 from .config import ConfigError, start_date_problem, validate_config
 from .providers import PROVIDERS
 from .read_guards import check_stream_state, dedupe_errors, unknown_streams_problem
@@ -87,7 +87,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
                 status=Status.FAILED,
                 message=f"provider_type {provider.name!r} is not supported by this version of the connector yet.",
             )
-        rejected_credentials.reset()
+        reset_for_a_new_command()
         checker = CheckStream(stream_names=[provider.check_stream], parameters={})
         ok, reason = checker.check_connection(self, logger, self._config)
         if ok:

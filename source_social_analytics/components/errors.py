@@ -150,12 +150,14 @@ class VendorErrorHandler(DefaultErrorHandler):
         self._vendor_name = str((parameters or {}).get("vendor_name") or "The vendor")
 
 
+def names_a_dns_failure(text: str) -> bool:
+    """Whether an exception's text says a host name could not be resolved (urllib3, Linux, macOS, Windows)."""
+    return any(sign in text for sign in ("NameResolutionError", "Name or service not known", "nodename nor servname", "getaddrinfo failed"))
+
+
 def unresolved_host(exception: Any) -> Optional[str]:
     """The host name a failed connection could not resolve (DNS), or None for any other failure."""
-    if not isinstance(exception, requests.exceptions.ConnectionError):
-        return None
-    text = repr(exception.args)
-    if not any(sign in text for sign in ("NameResolutionError", "Name or service not known", "nodename nor servname", "getaddrinfo failed")):
+    if not isinstance(exception, requests.exceptions.ConnectionError) or not names_a_dns_failure(repr(exception.args)):
         return None
     request = getattr(exception, "request", None)
     return urlsplit(getattr(request, "url", None) or "").hostname or "?"
@@ -229,8 +231,11 @@ class _EndpointBreaker:
 _BREAKER = _EndpointBreaker()
 
 
-def reset_breaker() -> None:
+def reset_for_a_new_command() -> None:
+    """A check or a sync starts with every endpoint trusted again and the credentials not yet refused (both are
+    process-wide: in-process callers run several commands)."""
     _BREAKER.reset()
+    rejected_credentials.reset()
 
 
 class _SkipsAsWarnings(logging.Filter):
@@ -281,7 +286,7 @@ def retry_reason(exc: BaseException) -> str:
         return f"HTTP {code} ({kind}) on {where}"
     cause = exc.__context__ or (response if isinstance(response, BaseException) else None)
     text = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
-    if "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
+    if names_a_dns_failure(text):
         return f"No answer on {where}: the host name could not be resolved (check provider.base_url and the network's DNS)"
     if "Timeout" in text:
         return f"No answer on {where}: timed out"

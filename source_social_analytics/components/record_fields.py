@@ -20,14 +20,7 @@ from typing import Any, Dict, Mapping, Optional
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-
-def dig(source: Any, path: str) -> Any:
-    """The value at a dotted path of nested mappings, or None."""
-    for key in path.split("."):
-        if not isinstance(source, Mapping):
-            return None
-        source = source.get(key)
-    return source
+from .metrics import dig
 
 
 def slice_value(stream_slice: Optional[StreamSlice], path: str) -> Any:
