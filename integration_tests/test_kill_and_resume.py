@@ -66,7 +66,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -74,6 +74,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from integration_tests.configs import emulator_config
+from integration_tests.conftest import CliResult
 from integration_tests.emulator.ayrshare import BULK_PROFILE_KEY, PROFILE_KEYS
 
 pytestmark = pytest.mark.integration
@@ -240,15 +241,10 @@ if sys.argv == ["-c"] and "multiprocessing.forkserver" in sys.modules:
 
 # -------------------------------------------------------------------------------------- in the test process
 @dataclass
-class Read:
+class Read(CliResult):
     """What one child printed (up to its kill point, if it was killed) and how it ended."""
 
-    returncode: Optional[int]
-    messages: List[Dict[str, Any]] = field(default_factory=list)
     ended: Optional[Tuple[str, int]] = None  # ("state", N) at the kill point, or ("returned", exit code)
-
-    def of_type(self, kind: str) -> List[Dict[str, Any]]:
-        return [m for m in self.messages if m.get("type") == kind]
 
     def of_stream(self, stream: str) -> "Read":
         """This read without the RECORD and STATE messages of other streams."""
@@ -260,22 +256,7 @@ class Read:
                 return message["state"]["stream"]["stream_descriptor"]["name"] != stream
             return False
 
-        return Read(self.returncode, [m for m in self.messages if not other(m)], self.ended)
-
-    def records(self) -> List[Dict[str, Any]]:
-        return [m["record"]["data"] for m in self.of_type("RECORD")]
-
-    def states(self) -> List[Dict[str, Any]]:
-        return [m["state"] for m in self.of_type("STATE")]
-
-    def last_state_per_stream(self) -> List[Dict[str, Any]]:
-        last: Dict[str, Dict[str, Any]] = {}
-        for state in self.states():
-            last[state["stream"]["stream_descriptor"]["name"]] = state
-        return list(last.values())
-
-    def errors(self) -> List[Dict[str, Any]]:
-        return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
+        return Read(self.returncode, self.stdout, self.stderr, [m for m in self.messages if not other(m)], self.ended)
 
 
 class ChildReads:
@@ -335,7 +316,7 @@ class ChildReads:
             with self._lock:
                 child.join(0)
         text = out.read_text() if out.exists() else ""
-        return Read(child.exitcode, [json.loads(line) for line in text.splitlines() if line.startswith("{")], ended)
+        return Read(child.exitcode, text, "", [json.loads(line) for line in text.splitlines() if line.startswith("{")], ended)
 
 
 @dataclass
@@ -386,7 +367,7 @@ def reads_of(emulator, tmp_path_factory):
             config, one_stream = case.setup.config(emulator.url), catalog(case.setup, [case.stream])
             stop_after = _stop_after(kill_point, len(cleans[case.setup].result().of_stream(case.stream).states()))
             killed = reads.run("read", config, one_stream, stop_after=stop_after)
-            resumed = reads.run("read", config, one_stream, state=killed.last_state_per_stream())
+            resumed = reads.run("read", config, one_stream, state=killed.final_states())
             return KilledAndResumed(stop_after, killed, resumed)
 
         kill_points = {case: {point: pool.submit(kill_and_resume, case, point) for point in case.kill_points} for case in CASES}
