@@ -176,6 +176,13 @@ def module_cli(tmp_path_factory) -> Cli:
     return Cli(tmp_path_factory.mktemp("cli"))
 
 
+def most_in_flight(log: List[Dict[str, Any]], latency_s: float) -> int:
+    """The most requests of an emulator log that arrived within one latency of each other: each holds its thread
+    until answered, so that is how many were in flight at once."""
+    times = sorted(entry["at"] for entry in log)
+    return max(sum(1 for t in times if start <= t < start + latency_s * 0.9) for start in times)
+
+
 def emulator_log(emulator) -> List[Dict[str, Any]]:
     return requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
 

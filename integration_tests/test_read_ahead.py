@@ -11,18 +11,12 @@ import requests
 from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import SubstreamPartitionRouter
 
 from benchmarks.requests_floor import by_endpoint
-from integration_tests.conftest import Cli, CliResult, catalog_for
+from integration_tests.conftest import Cli, CliResult, catalog_for, most_in_flight
 from integration_tests.test_cli_postpost import config_for
 from source_social_analytics.components.read_ahead import ReadAheadSubstreamPartitionRouter
 
 LATENCY_S = 0.05
 GET_POST = "/postpost/api/v1/get-post/"
-
-
-def _most_in_flight(log: List[Dict[str, Any]]) -> int:
-    """The most requests that arrived within one latency of each other (each holds its thread until answered)."""
-    times = sorted(entry["at"] for entry in log)
-    return max(sum(1 for t in times if start <= t < start + LATENCY_S * 0.9) for start in times)
 
 
 def _records(result: CliResult) -> List[str]:
@@ -83,13 +77,13 @@ def test_get_post_calls_overlap_up_to_num_workers(syncs):
     first_log = syncs["ahead_4"][1]
     get_posts = [e for e in first_log if e["path"].startswith(GET_POST)]
     assert len(get_posts) >= 8, "enough post groups to see the overlap"
-    assert 2 <= _most_in_flight(get_posts) <= 4
+    assert 2 <= most_in_flight(get_posts, LATENCY_S) <= 4
 
 
 def test_one_worker_and_the_cdk_loop_read_one_get_post_at_a_time(syncs):
     for setup in ("ahead_1", "cdk_4"):
         get_posts = [e for e in syncs[setup][1] if e["path"].startswith(GET_POST)]
-        assert _most_in_flight(get_posts) == 1, setup
+        assert most_in_flight(get_posts, LATENCY_S) == 1, setup
 
 
 @pytest.mark.parametrize("setup", ["ahead_4", "ahead_1"])

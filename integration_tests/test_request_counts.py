@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.requests_floor import by_endpoint, minimum_requests, repeated
 from integration_tests.configs import PROVIDERS, emulator_config
-from integration_tests.conftest import catalog_for
+from integration_tests.conftest import catalog_for, most_in_flight
 
 STREAMS: Dict[str, List[str]] = {
     "ayrshare": ["post_analytics", "link_analytics", "social_statistics"],
@@ -56,12 +56,6 @@ def test_exact_request_counts_of_mosaic_post_analytics(cli, api):
     assert len({(e["path"], str(e["query"])) for e in analytics}) == len(analytics)
 
 
-def _most_in_flight(log, latency_s: float) -> int:
-    """Requests that arrived within one latency of each other: each holds a worker until answered."""
-    times = sorted(entry["at"] for entry in log)
-    return max(sum(1 for t in times if start <= t < start + latency_s * 0.9) for start in times)
-
-
 @pytest.mark.parametrize("workers,most,least", [(2, 2, 2), (6, 6, 4)])
 def test_num_workers_sets_how_many_requests_are_in_flight(cli, api, workers, most, least):
     import requests
@@ -74,7 +68,7 @@ def test_num_workers_sets_how_many_requests_are_in_flight(cli, api, workers, mos
     finally:
         requests.put(f"{api.url}/__emulator__/settings", json={"latency_ms": 0}, timeout=10)
     assert result.returncode == 0
-    in_flight = _most_in_flight(api.requests("/mosaic/social/post/"), 0.1)
+    in_flight = most_in_flight(api.requests("/mosaic/social/post/"), 0.1)
     assert least <= in_flight <= most
 
 
