@@ -27,6 +27,8 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
+from . import environment_settings  # noqa: F401 - the proxy environment is read once per host, not per request
+from . import global_cursor_reuse  # noqa: F401 - one global cursor is built once, not once per post
 from . import read_once  # noqa: F401 - a parent list two streams share is requested once per sync
 from .components.dates import earliest_cursor
 from .components.errors import reset_for_a_new_command

@@ -1,0 +1,40 @@
+"""A stream with one global cursor over many partitions builds that cursor once, not once per partition.
+
+post_analytics reads one partition per post (Ayrshare, Mosaic, PostPost) and keeps one global cursor over all
+of them (``global_substream_cursor: true``: the state is the newest ``published_at`` plus the parent list's
+state, never a cursor per post). The CDK's ``ConcurrentPerPartitionCursor`` nevertheless builds a fresh
+``ConcurrentCursor`` from the manifest model for every post it slices (and, for a client-side incremental
+stream, for every record it filters): a pydantic model parse and five Jinja renders each time, all of them in
+the single thread that generates the partitions, which then runs behind the workers. At zero latency that was
+about a seventh of a post_analytics read (``python -m benchmarks.run``).
+
+In global mode those cursors are built from the same two inputs (the state the sync started from and the
+lookback) and the CDK only asks them for their slices (and whether a record is in the window); it never
+closes partitions on them nor reads their state. So when the inputs are the same as the last cursor's, that
+cursor is handed out again. Per-partition mode (a cursor per account whose state is saved per account) is left
+exactly as the CDK does it: every partition gets its own cursor.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Tuple
+
+from airbyte_cdk.sources.declarative.incremental.concurrent_partition_cursor import ConcurrentPerPartitionCursor
+
+_original_create_cursor = ConcurrentPerPartitionCursor._create_cursor
+
+
+def _create_cursor_once_in_global_mode(self: ConcurrentPerPartitionCursor, cursor_state: Any, runtime_lookback_window: int = 0):  # type: ignore[no-untyped-def]
+    if not self._use_global_cursor:
+        return _original_create_cursor(self, cursor_state, runtime_lookback_window)
+    inputs = (json.dumps(cursor_state, sort_keys=True, default=str), runtime_lookback_window)
+    last: Tuple[Any, Any] = getattr(self, "_last_global_mode_cursor", (None, None))
+    if last[0] == inputs:
+        return last[1]
+    cursor = _original_create_cursor(self, cursor_state, runtime_lookback_window)
+    self._last_global_mode_cursor = (inputs, cursor)  # one tuple, replaced at once: safe across threads
+    return cursor
+
+
+if getattr(ConcurrentPerPartitionCursor._create_cursor, "__name__", "") != "_create_cursor_once_in_global_mode":
+    ConcurrentPerPartitionCursor._create_cursor = _create_cursor_once_in_global_mode  # type: ignore[method-assign]
