@@ -11,15 +11,18 @@ about a seventh of a post_analytics read (``python -m benchmarks.run``).
 In global mode those cursors are built from the same two inputs (the state the sync started from and the
 lookback) and the CDK only asks them for their slices (and whether a record is in the window); it never
 closes partitions on them nor reads their state. So when the inputs are the same as the last cursor's, that
-cursor is handed out again. Per-partition mode (a cursor per account whose state is saved per account) is left
+cursor is handed out again, and the slices it computed for the first partition (the window from the saved cursor
+minus the lookback, to the end) are replayed for the next ones instead of computed again: the end is a
+template rendered and parsed on every call. Per-partition mode (a cursor per account whose state is saved per account) is left
 exactly as the CDK does it: every partition gets its own cursor.
 """
 from __future__ import annotations
 
 import json
-from typing import Any, Tuple
+from typing import Any, Callable, Iterable, List, Optional, Tuple
 
 from airbyte_cdk.sources.declarative.incremental.concurrent_partition_cursor import ConcurrentPerPartitionCursor
+from airbyte_cdk.sources.types import StreamSlice
 
 _original_create_cursor = ConcurrentPerPartitionCursor._create_cursor
 
@@ -27,13 +30,29 @@ _original_create_cursor = ConcurrentPerPartitionCursor._create_cursor
 def _create_cursor_once_in_global_mode(self: ConcurrentPerPartitionCursor, cursor_state: Any, runtime_lookback_window: int = 0):  # type: ignore[no-untyped-def]
     if not self._use_global_cursor:
         return _original_create_cursor(self, cursor_state, runtime_lookback_window)
+    last: Tuple[Any, Any, Any] = getattr(self, "_last_global_mode_cursor", (None, None, None))
+    if last[0] is cursor_state and last[1][1] == runtime_lookback_window:  # the CDK passes the same state object
+        return last[2]
     inputs = (json.dumps(cursor_state, sort_keys=True, default=str), runtime_lookback_window)
-    last: Tuple[Any, Any] = getattr(self, "_last_global_mode_cursor", (None, None))
-    if last[0] == inputs:
-        return last[1]
+    if last[1] == inputs:
+        return last[2]
     cursor = _original_create_cursor(self, cursor_state, runtime_lookback_window)
-    self._last_global_mode_cursor = (inputs, cursor)  # one tuple, replaced at once: safe across threads
+    cursor.stream_slices = _replayed(cursor.stream_slices)  # type: ignore[method-assign]
+    self._last_global_mode_cursor = (cursor_state, inputs, cursor)  # one tuple, replaced at once: thread-safe
     return cursor
+
+
+def _replayed(stream_slices: Callable[[], Iterable[StreamSlice]]) -> Callable[[], Iterable[StreamSlice]]:
+    """The cursor's slices, computed on the first call, replayed (as new StreamSlices) on the next ones."""
+    computed: List[Optional[List[StreamSlice]]] = [None]
+
+    def replay() -> Iterable[StreamSlice]:
+        if computed[0] is None:
+            computed[0] = list(stream_slices())
+        for piece in computed[0]:
+            yield StreamSlice(partition=dict(piece.partition), cursor_slice=dict(piece.cursor_slice), extra_fields=piece.extra_fields)
+
+    return replay
 
 
 if getattr(ConcurrentPerPartitionCursor._create_cursor, "__name__", "") != "_create_cursor_once_in_global_mode":

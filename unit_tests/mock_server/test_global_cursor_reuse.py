@@ -87,7 +87,7 @@ def test_a_cursor_with_state_per_partition_still_gets_one_cursor_per_partition()
         _use_global_cursor = False
 
     def original(self, cursor_state, runtime_lookback_window=0):  # type: ignore[no-untyped-def]
-        built.append(object())
+        built.append(type("Cursor", (), {"stream_slices": lambda self: iter(())})())
         return built[-1]
 
     with patch.object(global_cursor_reuse, "_original_create_cursor", original):

@@ -1,0 +1,39 @@
+"""InWindowRecordFilter keeps what the CDK's client-side incremental filter keeps, by comparing text."""
+from __future__ import annotations
+
+from airbyte_cdk.sources.types import StreamSlice
+
+from source_social_analytics.components.mosaic import MosaicPostsExtractor
+from source_social_analytics.components.window_filter import InWindowRecordFilter
+
+WINDOW = StreamSlice(partition={"accounts": "all"}, cursor_slice={"start_time": "2026-11-01T00:00:00Z", "end_time": "2026-11-23T12:00:00Z"})
+
+
+def _kept(records, stream_slice=WINDOW):
+    keep = InWindowRecordFilter(config={}, parameters={}, cursor_field="created_at")
+    return [r["post_id"] for r in keep.filter_records(records, stream_state={}, stream_slice=stream_slice)]
+
+
+def test_the_window_bounds_are_inclusive_and_outside_is_dropped() -> None:
+    records = [
+        {"post_id": "newer", "created_at": "2026-11-23T12:00:01Z"},
+        {"post_id": "end", "created_at": "2026-11-23T12:00:00Z"},
+        {"post_id": "inside", "created_at": "2026-11-10T08:30:00Z"},
+        {"post_id": "start", "created_at": "2026-11-01T00:00:00Z"},
+        {"post_id": "older", "created_at": "2026-10-31T23:59:59Z"},
+    ]
+    assert _kept(records) == ["end", "inside", "start"]
+
+
+def test_vendor_timestamps_with_offsets_compare_right_once_the_extractor_wrote_them_in_utc() -> None:
+    """Mosaic's created_at may carry an offset or milliseconds: the posts extractor writes UTC first."""
+    body = {"posts": [
+        {"post_id": "late-evening-in-new-york", "status": "posted", "created_at": "2026-10-31T21:30:00-04:00"},  # 01:30Z Nov 1
+        {"post_id": "just-before", "status": "posted", "created_at": "2026-10-31T23:59:59.999Z"},
+    ]}
+    records = list(MosaicPostsExtractor(config={"provider": {}}, parameters={}).records_from(body))
+    assert _kept(records) == ["late-evening-in-new-york"]
+
+
+def test_a_record_without_a_value_is_kept_as_the_cdk_keeps_it() -> None:
+    assert _kept([{"post_id": "no-date", "created_at": None}, {"post_id": "missing"}]) == ["no-date", "missing"]
