@@ -27,6 +27,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
+from . import config_templates
 from . import environment_settings  # noqa: F401 - the proxy environment is read once per host, not per request
 from . import global_cursor_reuse  # noqa: F401 - one global cursor is built once, not once per post
 from . import read_once  # noqa: F401 - a parent list two streams share is requested once per sync
@@ -118,7 +119,11 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         self._raise_config_problem()
         self._check_catalog_and_state(logger, catalog)
         self._warn_about_unreachable_windows(logger, catalog)
-        yield from dedupe_errors(super().read(logger, config, catalog, state))
+        config_templates.begin(self._config)  # the config no longer changes: its templates render once each
+        try:
+            yield from dedupe_errors(super().read(logger, config, catalog, state))
+        finally:
+            config_templates.end()
 
     def _check_catalog_and_state(self, logger: logging.Logger, catalog: ConfiguredAirbyteCatalog) -> None:
         """read_guards: unknown streams and unparsable cursors are config errors; future cursors clamped."""

@@ -24,6 +24,7 @@ from ..config import Provider, ProviderConfig, Secret, SecretList
 from .dates import to_utc_iso
 from .errors import VendorErrorHandler, json_or_none
 from .extractors import JsonBodyExtractor
+from .window_filter import InWindowRecordFilter
 from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number
 
 logger = logging.getLogger("airbyte")
@@ -193,6 +194,22 @@ class AyrshareHistoryExtractor(JsonBodyExtractor):
             "published_platforms": sorted(set(published)),
             "status": item.get("status"),
         }
+
+
+@dataclass
+class AyrshareHistoryFilter(InWindowRecordFilter):
+    """The ``/history`` posts that have analytics to ask for: sent to a network (``published_platforms``), published
+    in the window (servers that ignore startDate/endDate answer more), and, with ``provider.platforms``, sent to
+    one of those platforms. ``published_at`` as written by AyrshareHistoryExtractor, compared as text."""
+
+    cursor_field: str = "published_at"
+
+    def keep(self, record: Mapping[str, Any], start: Optional[str], end: Optional[str]) -> bool:
+        published = record.get("published_platforms")
+        if not published or not record.get(self.cursor_field) or not super().keep(record, start, end):
+            return False
+        wanted = (self.config.get("provider") or {}).get("_request_platforms")
+        return not wanted or any(platform in wanted for platform in published)
 
 
 @dataclass

@@ -35,6 +35,10 @@ class InWindowRecordFilter(RecordFilter):
         window = stream_slice.cursor_slice if stream_slice is not None else {}
         start, end = window.get("start_time"), window.get("end_time")
         for record in records:
-            value = record.get(self.cursor_field)
-            if not isinstance(value, str) or ((start is None or start <= value) and (end is None or value <= end)):
+            if self.keep(record, start, end):
                 yield record
+
+    def keep(self, record: Mapping[str, Any], start: Optional[str], end: Optional[str]) -> bool:
+        """A provider's filter adds its own conditions here (components/ayrshare.py)."""
+        value = record.get(self.cursor_field)
+        return not isinstance(value, str) or ((start is None or start <= value) and (end is None or value <= end))
