@@ -85,3 +85,18 @@ def test_after_a_401_no_further_request_leaves_and_reset_lets_them_go_again():
         rejected_credentials.reset()
         HttpClient.send_request(object(), "GET", "https://vendor.test/c")
     assert len(sent) == 2  # /b never left
+
+
+def test_a_successful_body_is_parsed_once_for_the_error_handler_and_the_extractor(monkeypatch):
+    from source_social_analytics.components import extractors
+    from source_social_analytics.components.ayrshare import AyrshareHistoryExtractor
+
+    parses = []
+    real_loads = json.loads
+    monkeypatch.setattr(extractors.json, "loads", lambda text, *a, **k: parses.append(1) or real_loads(text, *a, **k))
+    response = _response(200, b'{"history": [{"id": "rhn6", "status": "success", "created": "2026-11-20T09:00:00Z"}]}')
+
+    assert _handler().interpret_response(response).response_action == ResponseAction.SUCCESS
+    posts = list(AyrshareHistoryExtractor(config={}, parameters={}).extract_records(response))
+
+    assert [p["id"] for p in posts] == ["rhn6"] and len(parses) == 1  # was 2: json.loads, then response.json()

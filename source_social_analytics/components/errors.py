@@ -1,7 +1,6 @@
 """Error handling shared by every provider: the body check on successful answers, and vendor messages."""
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_han
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 
 from .. import rejected_credentials
+from .extractors import json_body
 
 logger = logging.getLogger("airbyte")
 
@@ -52,7 +52,7 @@ def vendor_message(body: Any) -> str:
 
 def json_or_none(response: requests.Response) -> Any:
     try:
-        return response.json()
+        return json_body(response)
     except ValueError:
         return None
 
@@ -60,7 +60,7 @@ def json_or_none(response: requests.Response) -> Any:
 def body_problem(response: requests.Response, expected: str) -> Optional[str]:
     """Why a successful answer cannot be used, or None. Never quotes the body (it may be large)."""
     try:
-        body = json.loads(response.content or b"null")
+        body = json_body(response)
     except ValueError:
         return "a body that is not JSON (cut off, or an HTML page)"
     allowed = EXPECTED_BODIES[expected]

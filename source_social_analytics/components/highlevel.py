@@ -24,7 +24,7 @@ from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
 from .errors import unknown_ids_error
-from .extractors import JsonBodyExtractor
+from .extractors import JsonBodyExtractor, json_body
 from .metrics import Mapping_, dig, normalize, to_number
 
 logger = logging.getLogger("airbyte")
@@ -207,7 +207,7 @@ class _StatisticsExtractor(JsonBodyExtractor):
         window = request.get("currentRange") if isinstance(request.get("currentRange"), Mapping) else {}
         start, end = _day(window.get("startDate")), _day(window.get("endDate"))
         batch = profile_batch(request.get("profileIds") or [])
-        for row in self.rows(response.json(), start, end or utc_today() - timedelta(days=1)):
+        for row in self.rows(json_body(response), start, end or utc_today() - timedelta(days=1)):
             row["profile_batch"] = batch
             yield row
 

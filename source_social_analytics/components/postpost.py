@@ -19,8 +19,8 @@ from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
 from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
-from .errors import unknown_ids_error
-from .extractors import JsonBodyExtractor
+from .errors import json_or_none, unknown_ids_error
+from .extractors import JsonBodyExtractor, json_body
 from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, normalize, to_number
 
 
@@ -124,8 +124,8 @@ class _PostPostExtractor(JsonBodyExtractor):
     """Reads the request's ``queryType`` too: the single-metric answer does not name its metric."""
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
-        self._requested = _requested_metric(response)
-        yield from self.records_from(response.json())
+        # passed along, not kept on the extractor: the workers share one extractor
+        yield from self.records_from(json_body(response), _requested_metric(response))
 
 
 @dataclass
@@ -146,10 +146,10 @@ class PostPostStatisticsExtractor(_PostPostExtractor):
 
     account_level: bool = False
 
-    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+    def records_from(self, body: Any, requested: Optional[str] = None) -> Iterable[MutableMapping[str, Any]]:
         if not isinstance(body, Mapping):
             return
-        counts = {name: _count(value) for name, value in metric_values(body, self._requested).items()}
+        counts = {name: _count(value) for name, value in metric_values(body, requested).items()}
         columns = METRIC_COLUMNS + ACCOUNT_COLUMNS if self.account_level else METRIC_COLUMNS
         record: Dict[str, Any] = normalize(counts, _MAPPING, columns)
         raw = {key: body[key] for key in ("success", "metrics", "count", "data", "errors", "aggregation") if key in body}
@@ -178,12 +178,12 @@ class PostPostDailyExtractor(_PostPostExtractor):
          ``raw.metric_errors``; a ``-1`` or null count is None.
     """
 
-    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+    def records_from(self, body: Any, requested: Optional[str] = None) -> Iterable[MutableMapping[str, Any]]:
         if not isinstance(body, Mapping):
             return
         errors = metric_errors(body)
         days: Dict[str, Dict[str, Any]] = {}
-        for name, rows in metric_values(body, self._requested).items():
+        for name, rows in metric_values(body, requested).items():
             for row in rows if isinstance(rows, list) else []:
                 day = _ymd((row.get("dateRange") or {}).get("start")) if isinstance(row, Mapping) else None
                 if day:
@@ -276,10 +276,7 @@ class PostPostRateLimitBackoff(BackoffStrategy):
         response = response_or_exception
         if not isinstance(response, requests.Response) or response.status_code != 429:
             return None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         wait = to_number(body.get("retryAfter")) if isinstance(body, Mapping) else None
         if wait is None:
             reset = to_number(response.headers.get("X-RateLimit-Reset"))
