@@ -2,7 +2,10 @@
 from setuptools import find_packages, setup
 
 MAIN_REQUIREMENTS = [
-    "airbyte-cdk>=7.39.1,<8",  # the declarative features used here (ConditionalStreams, config in the ctor) are 7.x
+    # 7.39.x: the declarative features used here are 7.x, and a few private CDK internals are patched for speed
+    # (environment_settings, global_cursor_reuse, config_templates) or followed (components/read_ahead.py):
+    # each patch checks its target and falls back to the CDK's own behaviour, but a newer CDK is tested first
+    "airbyte-cdk~=7.39.1",
     "requests>=2.32,<3",
     "pydantic>=2.13,<3",
     "pendulum>=3.0,<4",

@@ -50,14 +50,16 @@ def remembered(merge_environment_settings: _Settings) -> _Settings:
     return merge
 
 
-_original_request_session = HttpClient._request_session
+_original_request_session = getattr(HttpClient, "_request_session", None)
 
 
 def _request_session_reading_the_environment_once(self: HttpClient) -> requests.Session:
-    session = _original_request_session(self)
+    session = _original_request_session(self)  # type: ignore[misc]
     session.merge_environment_settings = remembered(session.merge_environment_settings)  # type: ignore[method-assign]
     return session
 
 
-if getattr(HttpClient._request_session, "__name__", "") != "_request_session_reading_the_environment_once":
+# Installed only where the CDK builds its session there (airbyte-cdk 7.39.x, setup.py); elsewhere requests reads
+# the environment for every request, as before.
+if _original_request_session is not None and getattr(_original_request_session, "__name__", "") != "_request_session_reading_the_environment_once":
     HttpClient._request_session = _request_session_reading_the_environment_once  # type: ignore[method-assign]

@@ -24,19 +24,19 @@ from typing import Any, Callable, Iterable, List, Optional, Tuple
 from airbyte_cdk.sources.declarative.incremental.concurrent_partition_cursor import ConcurrentPerPartitionCursor
 from airbyte_cdk.sources.types import StreamSlice
 
-_original_create_cursor = ConcurrentPerPartitionCursor._create_cursor
+_original_create_cursor = getattr(ConcurrentPerPartitionCursor, "_create_cursor", None)
 
 
 def _create_cursor_once_in_global_mode(self: ConcurrentPerPartitionCursor, cursor_state: Any, runtime_lookback_window: int = 0):  # type: ignore[no-untyped-def]
-    if not self._use_global_cursor:
-        return _original_create_cursor(self, cursor_state, runtime_lookback_window)
-    last: Tuple[Any, Any, Any] = getattr(self, "_last_global_mode_cursor", (None, None, None))
-    if last[0] is cursor_state and last[1][1] == runtime_lookback_window:  # the CDK passes the same state object
-        return last[2]
+    if not getattr(self, "_use_global_cursor", False):
+        return _original_create_cursor(self, cursor_state, runtime_lookback_window)  # type: ignore[misc]
+    last: Optional[Tuple[Any, Any, Any]] = getattr(self, "_last_global_mode_cursor", None)
+    if last is not None and last[0] is cursor_state and last[1][1] == runtime_lookback_window:
+        return last[2]  # the CDK hands the same state object for every partition
     inputs = (json.dumps(cursor_state, sort_keys=True, default=str), runtime_lookback_window)
-    if last[1] == inputs:
+    if last is not None and last[1] == inputs:
         return last[2]
-    cursor = _original_create_cursor(self, cursor_state, runtime_lookback_window)
+    cursor = _original_create_cursor(self, cursor_state, runtime_lookback_window)  # type: ignore[misc]
     cursor.stream_slices = _replayed(cursor.stream_slices)  # type: ignore[method-assign]
     self._last_global_mode_cursor = (cursor_state, inputs, cursor)  # one tuple, replaced at once: thread-safe
     return cursor
@@ -55,5 +55,7 @@ def _replayed(stream_slices: Callable[[], Iterable[StreamSlice]]) -> Callable[[]
     return replay
 
 
-if getattr(ConcurrentPerPartitionCursor._create_cursor, "__name__", "") != "_create_cursor_once_in_global_mode":
+# Installed only where the CDK has the method this relies on (airbyte-cdk 7.39.x, setup.py); elsewhere the CDK's
+# own cursor-per-partition behaviour stays.
+if _original_create_cursor is not None and getattr(_original_create_cursor, "__name__", "") != "_create_cursor_once_in_global_mode":
     ConcurrentPerPartitionCursor._create_cursor = _create_cursor_once_in_global_mode  # type: ignore[method-assign]

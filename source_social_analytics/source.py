@@ -123,7 +123,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         try:
             yield from dedupe_errors(super().read(logger, config, catalog, state))
         finally:
-            config_templates.end()
+            config_templates.end(self._config)
 
     def _check_catalog_and_state(self, logger: logging.Logger, catalog: ConfiguredAirbyteCatalog) -> None:
         """read_guards: unknown streams and unparsable cursors are config errors; future cursors clamped."""

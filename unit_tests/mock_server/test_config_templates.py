@@ -56,7 +56,7 @@ class TestConfigTemplatesDuringARead(TestCase):
         # a template over the partition still renders per post: each post asked for its own analytics
         url = [t for t in renders if "/social/post/" in t]
         assert url and renders[url[0]] == 30
-        assert config_templates._read_config is None  # nothing remembered once the read is over
+        assert config_templates.reading() is None  # nothing remembered once the read is over
 
 
 def test_which_templates_depend_on_the_config_alone() -> None:
@@ -88,4 +88,20 @@ def test_during_a_read_only_that_reads_config_is_remembered_and_lists_are_copied
         assert jinja.eval(template, cfg) == ["x", "linkedin"]
         assert jinja.eval(template, other) == ["tiktok"]  # another config object: rendered
     finally:
-        config_templates.end()
+        config_templates.end(cfg)
+
+
+def test_a_second_read_never_answers_with_the_first_reads_values_and_random_is_never_remembered() -> None:
+    first, second = {"provider": {"api_key": "first-key"}}, {"provider": {"api_key": "second-key"}}
+    jinja = JinjaInterpolation()
+    config_templates.begin(first)
+    assert jinja.eval(API_KEY_TEMPLATE, first) == "first-key"
+    config_templates.begin(second)  # a second read in the same process starts
+    try:
+        assert jinja.eval(API_KEY_TEMPLATE, second) == "second-key"
+        assert jinja.eval(API_KEY_TEMPLATE, first) == "first-key"  # rendered again, never the other read's
+        config_templates.end(first)  # the first read ending leaves the second read's memory alone
+        assert config_templates.reading() is second
+    finally:
+        config_templates.end(second)
+    assert not config_templates.reads_only_the_config("{{ config['provider']['ids'] | random }}")

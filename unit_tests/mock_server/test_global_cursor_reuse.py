@@ -98,8 +98,12 @@ def test_a_cursor_with_state_per_partition_still_gets_one_cursor_per_partition()
         third = global_cursor_reuse._create_cursor_once_in_global_mode(glob, {"date": "2026-11-01"}, 3600)
         fourth = global_cursor_reuse._create_cursor_once_in_global_mode(glob, {"date": "2026-11-01"}, 3600)
         fifth = global_cursor_reuse._create_cursor_once_in_global_mode(glob, {"date": "2026-11-02"}, 3600)
+        fresh = Partitioned()
+        fresh._use_global_cursor = True
+        no_state = global_cursor_reuse._create_cursor_once_in_global_mode(fresh, None)  # a state without a cursor
+        assert global_cursor_reuse._create_cursor_once_in_global_mode(fresh, None) is no_state
 
     assert first is not second  # per-partition mode: the CDK's behaviour, one cursor each
     assert third is fourth  # global mode, same inputs: built once
     assert fifth is not fourth  # other inputs: a new cursor
-    assert len(built) == 4
+    assert len(built) == 5
