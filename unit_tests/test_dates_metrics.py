@@ -13,6 +13,9 @@ from source_social_analytics.components.metrics import METRIC_COLUMNS, normalize
     ("2024-05-01T12:00:00.000Z", "2024-05-01T12:00:00Z"),
     ("2024-05-01T14:00:00+02:00", "2024-05-01T12:00:00Z"),
     (1601215211000, "2020-09-27T14:00:11Z"),                                                 # epoch millis
+    ("2026-10-31T21:30:00-04:00", "2026-11-01T01:30:00Z"),                                   # evening in New York
+    ("2024-05-01 10:00:00", "2024-05-01T10:00:00Z"), ("2024-05-01", "2024-05-01T00:00:00Z"),  # naive: UTC
+    ("Tue, 01 May 2024 10:00:00 GMT", None), ("2024-05-01T24:00:00Z", None),
     (None, None), ("", None), ("not a date", None), (True, None), ({}, None),
 ])
 def test_to_utc_iso(value, expected):

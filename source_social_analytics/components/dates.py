@@ -36,8 +36,15 @@ def to_utc_iso(value: Any) -> Optional[str]:
         seconds = value / 1000.0 if value > 10**11 else float(value)  # epoch millis or seconds
         return format_utc(datetime.fromtimestamp(seconds, tz=timezone.utc))
     if isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:  # the ISO forms the vendors send, in C: pendulum's parser cost a tenth of listing Mosaic's posts
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return format_utc(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
         try:
-            parsed = pendulum.parse(value.strip(), tz="UTC")
+            parsed = pendulum.parse(text, tz="UTC")
         except (ValueError, pendulum.parsing.exceptions.ParserError):
             return None
         if isinstance(parsed, datetime):
