@@ -77,7 +77,10 @@ def _eval_once_per_read(self: JinjaInterpolation, input_str: str, config: Any, d
         return _original_eval(self, input_str, config, default, valid_types, **additional_parameters)  # type: ignore[misc]
     memory = current[1]
     key = (input_str, default, valid_types)
-    value = memory.get(key, _MISSING)
+    try:
+        value = memory.get(key, _MISSING)
+    except TypeError:  # a default or type list that cannot be a key: render as the CDK does
+        return _original_eval(self, input_str, config, default, valid_types, **additional_parameters)  # type: ignore[misc]
     if value is _MISSING:
         value = _original_eval(self, input_str, config, default, valid_types, **additional_parameters)  # type: ignore[misc]
         memory[key] = value

@@ -87,6 +87,7 @@ def test_during_a_read_only_that_reads_config_is_remembered_and_lists_are_copied
         first.append("mutated by a caller")
         assert jinja.eval(template, cfg) == ["x", "linkedin"]
         assert jinja.eval(template, other) == ["tiktok"]  # another config object: rendered
+        assert jinja.eval("{{ config['missing'] }}", cfg, default=["unhashable"]) == ["unhashable"]
     finally:
         config_templates.end(cfg)
 
