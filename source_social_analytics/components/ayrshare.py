@@ -12,7 +12,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Set, Union
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -24,8 +24,8 @@ from ..config import Provider, ProviderConfig, Secret, SecretList
 from .dates import to_utc_iso
 from .errors import VendorErrorHandler, json_or_none
 from .extractors import JsonBodyExtractor
-from .window_filter import InWindowRecordFilter
 from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number
+from .window_filter import InWindowRecordFilter
 
 logger = logging.getLogger("airbyte")
 
@@ -196,6 +196,11 @@ class AyrshareHistoryExtractor(JsonBodyExtractor):
         }
 
 
+def chosen_platforms(config: Mapping[str, Any]) -> Set[str]:
+    """``provider.platforms`` in Ayrshare's names (``_request_platforms``, AyrshareDerivedConfig); empty: every one."""
+    return set((config.get("provider") or {}).get("_request_platforms") or ())
+
+
 @dataclass
 class AyrshareHistoryFilter(InWindowRecordFilter):
     """The ``/history`` posts that have analytics to ask for: sent to a network (``published_platforms``), published
@@ -208,7 +213,7 @@ class AyrshareHistoryFilter(InWindowRecordFilter):
         published = record.get("published_platforms")
         if not published or not record.get(self.cursor_field) or not super().keep(record, start, end):
             return False
-        wanted = (self.config.get("provider") or {}).get("_request_platforms")
+        wanted = chosen_platforms(self.config)
         return not wanted or any(platform in wanted for platform in published)
 
 
@@ -232,7 +237,7 @@ class AyrsharePostAnalyticsExtractor(JsonBodyExtractor):
         if not isinstance(body, Mapping):
             return
         post_id = body.get("id")
-        wanted = set((self.config.get("provider") or {}).get("_request_platforms") or ())
+        wanted = chosen_platforms(self.config)
         seen = set()
         for key, value in body.items():
             if key not in PLATFORMS:  # only the networks' keys: any other object in the answer is not a platform

@@ -19,8 +19,8 @@ from ..config import IdList, Provider, ProviderConfig, Secret
 from .dates import to_utc_iso
 from .errors import unknown_ids_error
 from .extractors import JsonBodyExtractor
-from .record_fields import RecordFields
 from .metrics import METRIC_COLUMNS, normalize
+from .record_fields import RecordFields
 
 
 class MosaicConfig(ProviderConfig):
