@@ -15,6 +15,7 @@ TEST_REQUIREMENTS = [
     "pytest>=8,<10",
     "requests-mock>=1.12,<2",  # airbyte_cdk.test.mock_http imports it, and the unit tests use it
     "freezegun>=1.5,<2",
+    "pytest-xdist>=3.6,<4",  # the suite runs on every core (scripts/run_tests.sh: -n auto)
 ]
 
 PYAIRBYTE_REQUIREMENTS = [

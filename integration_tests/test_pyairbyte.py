@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ pytestmark = pytest.mark.integration
 # read by PyAirbyte when it is imported: no connector registry, no telemetry (this machine may be offline)
 os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# its log files in a directory of this test process's own, not the shared /tmp/airbyte/logs (parallel workers)
+os.environ.setdefault("AIRBYTE_LOGGING_ROOT", tempfile.mkdtemp(prefix="pyairbyte-logs-"))
 ab = pytest.importorskip("airbyte", reason="PyAirbyte is installed by scripts/run_tests.sh ('.[tests,pyairbyte]')")
 
 

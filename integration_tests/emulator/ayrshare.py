@@ -241,8 +241,8 @@ class AyrshareEmulator(Vendor):
     prefix = "/api"
     name = "ayrshare"
 
-    def __init__(self, scale: int = 1) -> None:
-        super().__init__(scale)
+    def __init__(self, scale: int = 1, now: Optional[datetime] = None) -> None:
+        super().__init__(scale, now)
         self._limiter = _RateLimiter()
         self.rate_limit_max = RATE_LIMIT_MAX * self.scale
         self._cache_day: Optional[date] = None
@@ -250,7 +250,7 @@ class AyrshareEmulator(Vendor):
         self._lock = threading.Lock()
 
     def profiles(self) -> Dict[str, Profile]:
-        today = datetime.now(timezone.utc).date()
+        today = self.now().date()
         with self._lock:
             if self._cache_day != today:
                 self._profiles = build_profiles(today, self.scale)
@@ -299,7 +299,7 @@ class AyrshareEmulator(Vendor):
 
     # -- GET /history -------------------------------------------------------------------------------
     def _history(self, request: Request, profile: Profile) -> Response:
-        now = datetime.now(timezone.utc)
+        now = self.now()
         try:
             limit = int(request.param("limit") or request.param("lastRecords") or 25)
             last_days = int(request.param("lastDays") or 30)
@@ -394,7 +394,7 @@ class AyrshareEmulator(Vendor):
         if post.gone_at_networks or post.status != "success":
             return _error(404, 186, "Post ID not found.", id=post_id)
         wanted = body.get("platforms") or post.platforms
-        now = datetime.now(timezone.utc)
+        now = self.now()
         result: Dict[str, Any] = {"status": "success", "id": post.id}
         for platform in post.platforms:
             if platform not in wanted:
@@ -489,7 +489,7 @@ class AyrshareEmulator(Vendor):
         platforms = body.get("platforms")
         if not isinstance(platforms, list) or not platforms or any(p not in SOCIAL_ANALYTICS_PLATFORMS for p in platforms):
             return _error(400, 400, "Missing or wrong platforms parameter.")
-        now = datetime.now(timezone.utc)
+        now = self.now()
         day_seed = now.date().isoformat()
         result: Dict[str, Any] = {"status": "success"}
         errors = []
@@ -584,7 +584,7 @@ class AyrshareEmulator(Vendor):
             last_days = -1
         if not 1 <= last_days <= 30:
             return _error(400, 400, "lastDays must be a number between 1 and 30.")
-        since = datetime.now(timezone.utc) - timedelta(days=last_days)
+        since = self.now() - timedelta(days=last_days)
         links = [
             {k: v for k, v in link.items() if not k.startswith("_")}
             for link in profile.links

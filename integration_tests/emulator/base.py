@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping, Optional
 
 
@@ -52,13 +53,24 @@ class Vendor:
 
     ``scale`` multiplies the size of the data set (posts, accounts, ...) for benchmarks; 1 is the data set
     the tests are written against.
+
+    ``now`` is the vendor's "now" for its data: set once, when the vendor is built (or passed in), and the
+    same for the vendor's whole life, so the same request answers the same body however long a test runs
+    (metrics that grow with a post's age, ``lastUpdated`` stamps, "today"). Only pacing (rate-limit windows,
+    answer caches) follows the wall clock.
     """
 
     prefix: str = ""
     name: str = ""
 
-    def __init__(self, scale: int = 1) -> None:
+    def __init__(self, scale: int = 1, now: Optional[datetime] = None) -> None:
         self.scale = max(1, int(scale))
+        moment = now if now is not None else datetime.now(timezone.utc)
+        self._now = moment.astimezone(timezone.utc).replace(microsecond=0)
+
+    def now(self) -> datetime:
+        """The fixed moment this vendor's data is computed at (see the class docstring)."""
+        return self._now
 
     def handle(self, request: Request) -> Response:  # pragma: no cover - interface
         raise NotImplementedError

@@ -25,7 +25,7 @@ Quirks reproduced on purpose, because the documentation says the real API has th
 - 422 ``{"statusCode":422,"message":["Unprocessable Entity"],"error":"Unprocessable Entity"}`` for a body that is not
   JSON [DOC]; ``message`` is an *array* there. So clients must read ``message`` as string or array.
 - The success body is exactly the seed's shape: ``results.{dayRange,totals,postPerformance,breakdowns,platformTotals,
-  demographics}``, ``message: "Analytics Built Successfully"``, ``traceId`` (uuid). No ``success``/``statusCode`` keys
+  demographics}``, ``message: "Analytics Built Successfully"``, ``traceId`` (a uuid, derived from the request). No ``success``/``statusCode`` keys
   there, unlike the accounts answer which has ``success``, ``statusCode``, ``message: "Fetched Accounts"``.
 - ``dayRange`` holds weekday *names* (``"Mon"``..``"Sun"``), not dates, aligned with the window's days; every series
   has one entry per day of the window [DOC; length = number of days for long v3 windows is INFERRED].
@@ -438,8 +438,14 @@ class _Unprocessable(Exception):
         self.messages = messages
 
 
+def trace_id(*parts: Any) -> str:
+    """A ``traceId`` in the vendor's uuid form, derived from what was asked: the same request, the same id (the
+    real one is unique per call; nothing may depend on it, and a random one would make two answers differ)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, repr(parts)))
+
+
 def _bad_request(message: str) -> Response:
-    return Response(400, {"statusCode": 400, "message": message, "error": "Bad Request", "traceId": str(uuid.uuid4())})
+    return Response(400, {"statusCode": 400, "message": message, "error": "Bad Request", "traceId": trace_id("bad request", message)})
 
 
 def _unprocessable(messages: List[str]) -> Response:
@@ -527,10 +533,10 @@ class HighLevelEmulator(Vendor):
     ACCOUNTS_PATH = "/social-media-posting/{locationId}/accounts"
     STATISTICS_PATH = "/social-media-posting/statistics"
 
-    def __init__(self, scale: int = 1) -> None:
-        super().__init__(scale)
+    def __init__(self, scale: int = 1, now: Optional[datetime] = None) -> None:
+        super().__init__(scale, now)
         self.clock: Callable[[], float] = time.monotonic
-        self.today: Callable[[], date] = lambda: datetime.now(timezone.utc).date()
+        self.today: Callable[[], date] = lambda: self.now().date()
         self._limiter = _RateLimiter()
         self._accounts: Dict[str, List[Account]] = {
             loc: build_accounts(loc, self.scale) for loc in (LOCATION_ID, BIG_LOCATION_ID)
@@ -639,7 +645,8 @@ class HighLevelEmulator(Vendor):
         ]
         results = build_statistics(chosen, days, previous_days, today)
         status = 201 if version == VERSION_V1 else 200
-        return Response(status, {"results": results, "message": ANALYTICS_MESSAGE, "traceId": str(uuid.uuid4())})
+        return Response(status, {"results": results, "message": ANALYTICS_MESSAGE,
+                                 "traceId": trace_id(location, version, request.body)})
 
     @staticmethod
     def _validate(body: Any, version: str, today: date) -> Tuple[List[str], List[str], List[date], Optional[List[date]]]:

@@ -526,8 +526,8 @@ class MosaicEmulator(Vendor):
     prefix = "/mosaic"
     name = "mosaic"
 
-    def __init__(self, scale: int = 1, rate_limit_per_minute: Optional[int] = None) -> None:
-        super().__init__(scale)
+    def __init__(self, scale: int = 1, rate_limit_per_minute: Optional[int] = None, now: Optional[datetime] = None) -> None:
+        super().__init__(scale, now)
         self._limiter = _RateLimiter(rate_limit_per_minute) if rate_limit_per_minute else None
         self._lock = threading.Lock()
         self._cache_day: Optional[date] = None
@@ -536,7 +536,7 @@ class MosaicEmulator(Vendor):
 
     def posts(self) -> List[Post]:
         """Today's data set, newest first (rebuilt when the UTC day changes)."""
-        today = datetime.now(timezone.utc).date()
+        today = self.now().date()
         with self._lock:
             if self._cache_day != today:
                 self._posts = build_posts(today, self.scale)
@@ -591,7 +591,7 @@ class MosaicEmulator(Vendor):
 
     # -- GET /whoami ---------------------------------------------------------------------------------
     def _whoami(self) -> Response:
-        now = datetime.now(timezone.utc)
+        now = self.now()
         return Response(200, {
             "user_id": USER_ID,
             "email": USER_EMAIL,
@@ -765,7 +765,7 @@ class MosaicEmulator(Vendor):
                 "stats": {"status": state},
             })
 
-        now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        now = self.now().replace(minute=0, second=0, microsecond=0)
         entries: List[Dict[str, Any]] = []
         stats: Dict[str, Any] = {"status": "success"}
         for dest in live:

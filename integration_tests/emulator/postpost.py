@@ -609,8 +609,9 @@ class PostPostEmulator(Vendor):
         scale: int = 1,
         rate_limit_per_minute: Optional[int] = None,
         clock: Optional[Callable[[], float]] = None,
+        now: Optional[datetime] = None,
     ) -> None:
-        super().__init__(scale)
+        super().__init__(scale, now)
         self.rate_limit_per_minute = rate_limit_per_minute
         self._clock: Callable[[], float] = clock or time.time
         self._limiter = _RateLimiter(self._clock)
@@ -622,9 +623,6 @@ class PostPostEmulator(Vendor):
         self._by_posted: Dict[Tuple[str, str], PostEntry] = {}
 
     # -- data set ------------------------------------------------------------------------------------
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock(), tz=timezone.utc)
-
     def groups(self) -> List[PostGroup]:
         today = self.now().date()
         with self._lock:

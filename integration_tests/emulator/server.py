@@ -6,7 +6,7 @@ connector's code. One server hosts every vendor under its own path prefix (see `
 
 Test hooks live under ``/__emulator__/`` (never part of a vendor API):
 
-- ``GET /__emulator__/requests``          the request log (method, path, query, vendor, body)
+- ``GET /__emulator__/requests``          the request log (method, path, query, vendor, headers, body)
 - ``DELETE /__emulator__/requests``       clear the log
 - ``POST /__emulator__/faults``           ``{"path": "/api/analytics/social", "status": 500, "times": 2,
                                           "headers": {...}, "body": {...}}``: the next ``times`` requests
@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
@@ -179,6 +180,7 @@ def _make_handler_class(vendors: List[Vendor], state: EmulatorState) -> type:
                     "query": {k: v if len(v) > 1 else v[0] for k, v in request.query.items()},
                     "vendor": vendor.name if vendor else None,
                     "profile_key": request.header("Profile-Key"),
+                    "headers": dict(request.headers),
                     "body": _safe_json(body),
                     "at": time.time(),
                 }
@@ -261,9 +263,12 @@ class Emulator:
         fault_seed: int = 1,
         latency_ms: float = 0.0,
         hang_seconds: float = 5.0,
+        now: Optional[datetime] = None,
     ) -> None:
+        """``now``: the fixed moment the default vendors compute their data at (ignored when ``vendors`` are given,
+        which carry their own)."""
         self.state = EmulatorState(fault_rate, fault_seed, latency_ms, hang_seconds)
-        self._server = ThreadingHTTPServer((host, port), _make_handler_class(vendors or default_vendors(), self.state))
+        self._server = ThreadingHTTPServer((host, port), _make_handler_class(vendors or default_vendors(now=now), self.state))
         self._server.daemon_threads = True
         self._server.request_queue_size = 64
         self._thread: Optional[threading.Thread] = None
@@ -302,9 +307,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that get a random fault (0..1)")
     parser.add_argument("--fault-seed", type=int, default=1, help="seed of the random fault sequence")
     parser.add_argument("--hang-seconds", type=float, default=5.0, help="how long a 'hang' fault waits before closing")
+    parser.add_argument("--now", type=datetime.fromisoformat, default=None,
+                        help="the fixed moment the data is computed at, ISO 8601 with an offset (default: the start)")
     args = parser.parse_args(argv)
     emulator = Emulator(
-        default_vendors(scale=args.scale), port=args.port, fault_rate=args.fault_rate,
+        default_vendors(scale=args.scale, now=args.now), port=args.port, fault_rate=args.fault_rate,
         fault_seed=args.fault_seed, latency_ms=args.latency_ms, hang_seconds=args.hang_seconds,
     )
     # The first line on stdout is the base URL, so a parent process can read where we listen.

@@ -1,7 +1,8 @@
 """The registry of emulated vendors: one line per vendor module. Each module imports only ``base``."""
 from __future__ import annotations
 
-from typing import List
+from datetime import datetime, timezone
+from typing import List, Optional
 
 from .ayrshare import AyrshareEmulator
 from .base import Vendor
@@ -17,6 +18,8 @@ VENDOR_CLASSES = [
 ]
 
 
-def default_vendors(scale: int = 1) -> List[Vendor]:
-    """A fresh instance of every vendor; ``scale`` multiplies each data set (benchmarks)."""
-    return [cls(scale=scale) for cls in VENDOR_CLASSES]
+def default_vendors(scale: int = 1, now: Optional[datetime] = None) -> List[Vendor]:
+    """A fresh instance of every vendor; ``scale`` multiplies each data set (benchmarks). All of them share one
+    fixed ``now`` (the moment of this call unless given): see ``Vendor``."""
+    moment = now if now is not None else datetime.now(timezone.utc)
+    return [cls(scale=scale, now=moment) for cls in VENDOR_CLASSES]
