@@ -2,6 +2,7 @@
 emulator into a DuckDB cache; a second read is incremental (fewer vendor requests, same rows)."""
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -19,6 +20,21 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 # its log files in a directory of this test process's own, not the shared /tmp/airbyte/logs (parallel workers)
 os.environ.setdefault("AIRBYTE_LOGGING_ROOT", tempfile.mkdtemp(prefix="pyairbyte-logs-"))
 ab = pytest.importorskip("airbyte", reason="PyAirbyte is installed by scripts/run_tests.sh ('.[tests,pyairbyte]')")
+
+
+@pytest.fixture(autouse=True)
+def the_airbyte_logger_as_it_was():
+    """PyAirbyte's own logger is also named "airbyte": a read gives it a file handler and propagate=False, which
+    would cut every later in-process test of this worker off from the CDK's log lines (they are "airbyte.*"
+    records). PyAirbyte runs the connector as a subprocess, so users never share that logger; tests do."""
+    shared = logging.getLogger("airbyte")
+    before = (shared.level, shared.propagate, list(shared.handlers), list(shared.filters))
+    yield
+    for handler in [h for h in shared.handlers if h not in before[2]]:
+        shared.removeHandler(handler)
+        handler.close()
+    shared.setLevel(before[0])
+    shared.propagate = before[1]
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv-sync/bin/python ] || "$PYTHON" -m venv .venv-sync
+rm -rf build  # setuptools would otherwise ship modules deleted since the last install
 .venv-sync/bin/python -m pip install --quiet --disable-pip-version-check '.[pyairbyte]'
 exec .venv-sync/bin/python -m integration_tests.demo_sync "$@"

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+rm -rf build  # setuptools would otherwise ship modules deleted since the last install
 .venv/bin/python -m pip install --quiet --disable-pip-version-check '.[tests,pyairbyte]'
 set +e
 .venv/bin/python -m pytest -n auto --dist loadscope "$@"

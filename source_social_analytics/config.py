@@ -6,8 +6,8 @@ a ``config_error`` a user can act on ("`end_date` 2026-01-01 is before `start_da
 jsonschema message that may print the whole config, or a stack trace.
 
 Shared here: the building blocks every provider's config model uses (``ProviderConfig``, ``Secret``,
-``IdList``) and the top-level fields. Each provider's own model lives in its component module and is
-listed in ``providers.py``; the discriminated union is built from that registry.
+``IdList``) and the top-level fields. Each provider's own model lives in its provider module (``providers/<name>.py``) and is
+listed in ``providers/__init__.py``; the discriminated union is built from that registry.
 """
 from __future__ import annotations
 
@@ -32,9 +32,18 @@ class ConfigError(ValueError):
 
 
 @functools.lru_cache(maxsize=None)
-def _spec_definitions() -> Mapping[str, Any]:
+def _definitions() -> Mapping[str, Any]:
     with MANIFEST_PATH.open() as manifest:
-        return yaml.safe_load(manifest)["definitions"]["spec_fields"]
+        return yaml.safe_load(manifest)["definitions"]
+
+
+def _spec_definitions() -> Mapping[str, Any]:
+    return _definitions()["spec_fields"]
+
+
+def api_hosts(provider: str) -> Tuple[str, ...]:
+    """The vendor's own API hosts, as the provider's manifest section lists them (``definitions.<name>.api_hosts``)."""
+    return tuple(_definitions()[provider]["api_hosts"])
 
 
 def base_url_pattern() -> str:
@@ -83,11 +92,11 @@ IdList = Annotated[Optional[List[Annotated[str, AfterValidator(_non_empty)]]], A
 
 @dataclass(frozen=True)
 class Provider:
-    """A provider's registry entry (providers.py): what Python needs beside its manifest section.
+    """A provider's registry entry (providers/__init__.py): what Python needs beside its manifest section.
 
     ``check_stream``: the stream whose first request is the cheapest authenticated call.
     ``reach_days``: streams whose API cannot read further back than that many days (a warning says so).
-    ``hosts``: the vendor's API hosts (the default base_url's, and documented alternatives).
+    ``hosts``: the vendor's API hosts, read from its manifest section (``api_hosts``).
     ``earliest_start_date``: the oldest start_date accepted. Each API lists only posts published through
     the vendor's own service, so nothing older can exist; a far-past start_date (1900-01-01) would only walk
     thousands of empty date windows (hours of requests against the rate budget). Older is a config_error.
@@ -98,9 +107,12 @@ class Provider:
     check_stream: Optional[str]
     reach_days: Mapping[str, int] = field(default_factory=dict)
     earliest_start_date: str = "2015-01-01"
-    # the vendor's own API hosts: a host of these that does not resolve is the network's trouble (retried);
-    # any other host in provider.base_url that does not resolve is a typo (a config_error at once)
-    hosts: Tuple[str, ...] = ()
+
+    @property
+    def hosts(self) -> Tuple[str, ...]:
+        """The vendor's own API hosts: one that does not resolve is the network's trouble (retried); any other
+        host in provider.base_url that does not resolve is a typo (a config_error at once)."""
+        return api_hosts(self.name)
 
 
 class ProviderConfig(BaseModel):

@@ -10,17 +10,15 @@
 """
 from __future__ import annotations
 
-import contextlib
-import logging
-import threading
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, Iterator, List, MutableMapping, Optional, Tuple
 
-from airbyte_cdk.models import AirbyteMessage, FailureType, Level, Type
+from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, AirbyteStateMessageSerializer, AirbyteStateType, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from . import rejected_credentials
 from .components.errors import BREAKER_PREFIX, reset_for_a_new_command
+from .log_filters import AfterConfigError, command_filters, installed
 
 # the two cursor formats of the manifest's window_cursor and day_cursor
 CURSOR_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d")
@@ -85,67 +83,55 @@ def check_stream_state(stream: str, stream_state: MutableMapping[str, Any], now:
     return warnings
 
 
+@dataclass
+class CheckedState:
+    """The state messages a source is built with, after ``check_stream_state``: future cursors clamped, what to
+    warn about, and the first unparsable cursor's config_error (raised when the read starts, before any request)."""
+
+    messages: Optional[List[AirbyteStateMessage]]
+    stream_states: Dict[str, MutableMapping[str, Any]] = field(default_factory=dict)
+    warnings: List[str] = field(default_factory=list)
+    problem: Optional[AirbyteTracedException] = None
+
+
+def checked_state(messages: Optional[List[AirbyteStateMessage]], now: datetime) -> CheckedState:
+    """Clamp and validate the per-stream state messages before the CDK sees them (it is handed the result)."""
+    if not messages:
+        return CheckedState(messages)
+    checked = CheckedState([])
+    for message in messages:
+        dumped = AirbyteStateMessageSerializer.dump(message)
+        stream = dumped.get("stream") if message.type == AirbyteStateType.STREAM else None
+        if stream and isinstance(stream.get("stream_state"), dict) and checked.problem is None:
+            name = stream["stream_descriptor"]["name"]
+            try:
+                warnings = check_stream_state(name, stream["stream_state"], now)
+            except AirbyteTracedException as problem:
+                checked.problem, warnings = problem, []
+            checked.warnings += warnings
+            checked.stream_states[name] = stream["stream_state"]
+            message = AirbyteStateMessageSerializer.load(dumped) if warnings else message
+        checked.messages.append(message)
+    return checked
+
+
 def _error(message: AirbyteMessage):  # type: ignore[no-untyped-def]
     if message.type == Type.TRACE and message.trace is not None and message.trace.error is not None:
         return message.trace.error
     return None
 
 
-def _is_config_error(error: Any) -> bool:
-    return isinstance(error, AirbyteTracedException) and error.failure_type == FailureType.config_error
-
-
-class _AfterConfigError(logging.Filter):
-    """Drops ERROR log lines once a config error was reported: the other partitions failing the same way
-    would each log the request, its headers and a traceback (22 traces, 268 KB for one wrong key). After a
-    401 (rejected_credentials) the first ERROR line, the refused request's own, is kept: the workers log
-    theirs before the error's trace reaches the message stream, so the trace alone cannot silence them.
-    The CDK's log line of a config error itself ("Exception while syncing stream …") keeps its words but
-    loses its traceback: a wrong key or id is the user's to fix, and a stack trace only hides the message."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.active = False
-        self._lock = threading.Lock()
-        self._rejection_logged = False
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.ERROR:
-            if self.active:
-                return False
-            if rejected_credentials.rejected() is not None:
-                with self._lock:
-                    first, self._rejection_logged = not self._rejection_logged, True
-                if not first:
-                    return False
-        if record.exc_info and _is_config_error(record.exc_info[1]):
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
-@contextlib.contextmanager
-def _installed(log_filter: logging.Filter) -> Iterator[None]:
-    handlers = list(logging.getLogger("airbyte").handlers) + list(logging.getLogger().handlers)
-    for handler in handlers:
-        handler.addFilter(log_filter)
-    try:
-        yield
-    finally:
-        for handler in handlers:
-            handler.removeFilter(log_filter)
-
-
 def dedupe_errors(messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage]:
     """The read's messages with each error said once; the CDK's closing summary re-raised short, with the
     failure type of the first real error."""
     seen: List[Any] = []
-    quiet = _AfterConfigError()
+    quiet = AfterConfigError()
     reset_for_a_new_command()
-    with _installed(quiet):
+    with installed(quiet, *command_filters()):
         yield from _deduped(messages, seen, quiet)
 
 
-def _deduped(messages: Iterable[AirbyteMessage], seen: List[Any], quiet: _AfterConfigError) -> Iterator[AirbyteMessage]:
+def _deduped(messages: Iterable[AirbyteMessage], seen: List[Any], quiet: AfterConfigError) -> Iterator[AirbyteMessage]:
     try:
         for message in messages:
             error = _error(message)

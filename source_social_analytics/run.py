@@ -22,6 +22,7 @@ from airbyte_cdk.models import (
 )
 from orjson import orjson
 
+from . import ast_parse_lock
 from .source import SourceSocialAnalytics, config_problem
 
 
@@ -104,6 +105,7 @@ def _config_problem(args: List[str]) -> Optional[str]:
 
 
 def run(argv: Optional[List[str]] = None) -> None:
+    ast_parse_lock.install()  # concurrent Jinja evaluation on CPython versions with gh-106905
     args = sys.argv[1:] if argv is None else list(argv)
     # Our checks run before the CDK's jsonschema check, so that a bad value is reported by field name
     # ("`start_date` must be a real date written YYYY-MM-DD") rather than as a bare pattern mismatch; and

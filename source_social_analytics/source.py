@@ -26,16 +26,12 @@ from airbyte_cdk.sources.declarative.checks.check_stream import CheckStream
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from . import runtime_guards  # noqa: F401 - thread-safety of ast parsing on affected CPython versions
-from . import config_templates
-from . import environment_settings  # noqa: F401 - the proxy environment is read once per host, not per request
-from . import global_cursor_reuse  # noqa: F401 - one global cursor is built once, not once per post
-from . import read_once  # noqa: F401 - a parent list two streams share is requested once per sync
 from .components.dates import earliest_cursor
 from .components.errors import reset_for_a_new_command
 from .config import ConfigError, start_date_problem, validate_config
+from .log_filters import command_filters, installed
 from .providers import PROVIDERS
-from .read_guards import check_stream_state, dedupe_errors, unknown_streams_problem
+from .read_guards import checked_state, dedupe_errors, unknown_streams_problem
 
 # Absolute: YamlDeclarativeSource tries the path relative to the CWD first, so a stray ./manifest.yaml
 # in the user's working directory would otherwise win.
@@ -66,7 +62,10 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
     ) -> None:
         # a deep copy: the CDK's normalization writes into nested objects (provider.*) of the dict it gets
         self._raw_config = copy.deepcopy(dict(config)) if config is not None else None
-        super().__init__(path_to_yaml=MANIFEST_PATH, catalog=catalog, config=copy.deepcopy(self._raw_config), state=state, **kwargs)
+        # read_guards: future cursors clamped (and unparsable ones found) before the CDK is handed the state
+        self._checked_state = checked_state(state, pendulum.now("UTC").replace(microsecond=0))
+        super().__init__(path_to_yaml=MANIFEST_PATH, catalog=catalog, config=copy.deepcopy(self._raw_config),
+                         state=self._checked_state.messages, **kwargs)
 
     # -- config errors first, on every command that has a config ------------------------------------
     def config_problem(self) -> Optional[str]:
@@ -92,7 +91,8 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
             )
         reset_for_a_new_command()
         checker = CheckStream(stream_names=[provider.check_stream], parameters={})
-        ok, reason = checker.check_connection(self, logger, self._config)
+        with installed(*command_filters()):
+            ok, reason = checker.check_connection(self, logger, self._config)
         if ok:
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
         if NOTHING_TO_READ in str(reason):
@@ -119,23 +119,14 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         self._raise_config_problem()
         self._check_catalog_and_state(logger, catalog)
         self._warn_about_unreachable_windows(logger, catalog)
-        config_templates.begin(self._config)  # the config no longer changes: its templates render once each
-        try:
-            yield from dedupe_errors(super().read(logger, config, catalog, state))
-        finally:
-            config_templates.end(self._config)
+        yield from dedupe_errors(super().read(logger, config, catalog, state))
 
     def _check_catalog_and_state(self, logger: logging.Logger, catalog: ConfiguredAirbyteCatalog) -> None:
-        """read_guards: unknown streams and unparsable cursors are config errors; future cursors clamped."""
-        now = pendulum.now("UTC").replace(microsecond=0)
-        for configured in catalog.streams:
-            name = configured.stream.name
-            stream_state = self._connector_state_manager.get_stream_state(name, None)
-            warnings = check_stream_state(name, stream_state, now) if stream_state else []
-            for warning in warnings:
-                logger.warning(warning)
-            if warnings:
-                self._connector_state_manager.update_state_for_stream(name, None, stream_state)
+        """read_guards: unknown streams and unparsable cursors are config errors; clamped future cursors said."""
+        if self._checked_state.problem is not None:
+            raise self._checked_state.problem
+        for warning in self._checked_state.warnings:
+            logger.warning(warning)
         served = [stream.name for stream in self.streams(self._config)]
         problem = unknown_streams_problem([c.stream.name for c in catalog.streams], served, self._provider().name)
         if problem:
@@ -148,7 +139,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         for stream_name, reach_days in self._provider().reach_days.items():
             if stream_name not in selected:
                 continue
-            cursor = earliest_cursor(self._connector_state_manager.get_stream_state(stream_name, None))
+            cursor = earliest_cursor(self._checked_state.stream_states.get(stream_name))
             start = cursor.subtract(days=lookback) if cursor else pendulum.parse(self._config["start_date"])
             oldest = pendulum.now("UTC").subtract(days=reach_days)
             if start.date() < oldest.date():

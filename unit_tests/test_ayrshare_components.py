@@ -4,7 +4,7 @@ import json
 import pytest
 import requests
 
-from source_social_analytics.components.ayrshare import (
+from source_social_analytics.providers.ayrshare import (
     AyrshareHistoryExtractor,
     AyrshareLinkExtractor,
     AyrsharePostAnalyticsExtractor,

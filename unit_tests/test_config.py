@@ -4,7 +4,7 @@ import hashlib
 import pendulum
 import pytest
 
-from source_social_analytics.components.ayrshare import account_id as ayrshare_account_id
+from source_social_analytics.providers.ayrshare import account_id as ayrshare_account_id
 from source_social_analytics.config import ConfigError, validate_config
 from source_social_analytics.source import SourceSocialAnalytics
 

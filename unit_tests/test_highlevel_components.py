@@ -11,7 +11,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from freezegun import freeze_time
 
-from source_social_analytics.components.highlevel import (
+from source_social_analytics.providers.highlevel import (
     HighLevelAccountsExtractor,
     HighLevelDailyExtractor,
     HighLevelPeriodExtractor,

@@ -51,3 +51,15 @@ def test_building_every_providers_streams_raises_no_deprecation_warning():
             list(_streams(provider_type))
     deprecated = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning) and "deprecated" in str(w.message).lower()]
     assert not deprecated
+
+
+def test_each_providers_api_hosts_are_written_once_in_the_manifest_and_hold_its_default_base_url():
+    """Provider.hosts, metadata.yaml's allowedHosts and the spec's default base_url agree with `api_hosts`."""
+    from source_social_analytics.providers import PROVIDERS
+
+    spec = SourceSocialAnalytics().spec(None).connectionSpecification
+    for branch in spec["properties"]["provider"]["oneOf"]:
+        name = branch["properties"]["provider_type"]["const"]
+        assert urlsplit(branch["properties"]["base_url"]["default"]).hostname in PROVIDERS[name].hosts, name
+    assert "api.ayrshare.com" in PROVIDERS["ayrshare"].hosts  # was missing: its DNS failure read as a typo
+    assert set(METADATA["data"]["allowedHosts"]["hosts"]) == {host for p in PROVIDERS.values() for host in p.hosts}

@@ -8,7 +8,7 @@ import requests
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_social_analytics.components.metrics import METRIC_COLUMNS
-from source_social_analytics.components.mosaic import (
+from source_social_analytics.providers.mosaic import (
     MosaicConnectionsExtractor,
     MosaicPostAnalyticsExtractor,
     MosaicPostsExtractor,

@@ -9,7 +9,7 @@ import pytest
 import requests
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_social_analytics.components.postpost import (
+from source_social_analytics.providers.postpost import (
     PostPostAccountsExtractor,
     PostPostDailyExtractor,
     PostPostPostEntriesExtractor,

@@ -6,7 +6,8 @@ import sys
 from airbyte_cdk.models import AirbyteErrorTraceMessage, AirbyteMessage, AirbyteTraceMessage, FailureType, TraceType, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_social_analytics.read_guards import _AfterConfigError, dedupe_errors
+from source_social_analytics.log_filters import AfterConfigError
+from source_social_analytics.read_guards import dedupe_errors
 
 
 def trace(message: str, failure_type: FailureType) -> AirbyteMessage:
@@ -29,7 +30,7 @@ def record(error: Exception) -> logging.LogRecord:
 def test_the_cdks_log_line_of_a_config_error_keeps_its_words_without_the_traceback():
     config_error = record(AirbyteTracedException(message="Check provider.api_key", failure_type=FailureType.config_error))
     other = record(ValueError("boom"))
-    log_filter = _AfterConfigError()
+    log_filter = AfterConfigError()
     assert log_filter.filter(config_error) and log_filter.filter(other)
     assert "Traceback" not in logging.Formatter().format(config_error)
     assert config_error.getMessage() == "Exception while syncing stream s"

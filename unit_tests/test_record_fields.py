@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from airbyte_cdk.sources.types import StreamSlice
 
-from source_social_analytics.components.mosaic import MosaicRecordFields
+from source_social_analytics.providers.mosaic import MosaicRecordFields
 from source_social_analytics.components.record_fields import RecordFields
 
 AYRSHARE = {"provider": {"provider_type": "ayrshare", "api_key": "k"}, "start_date": "2026-11-01", "end_date": "2026-11-23"}

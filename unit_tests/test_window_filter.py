@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from airbyte_cdk.sources.types import StreamSlice
 
-from source_social_analytics.components.mosaic import MosaicPostsExtractor
+from source_social_analytics.providers.mosaic import MosaicPostsExtractor
 from source_social_analytics.components.window_filter import InWindowRecordFilter
 
 WINDOW = StreamSlice(partition={"accounts": "all"}, cursor_slice={"start_time": "2026-11-01T00:00:00Z", "end_time": "2026-11-23T12:00:00Z"})
@@ -41,7 +41,7 @@ def test_a_record_without_a_value_is_kept_as_the_cdk_keeps_it() -> None:
 
 def test_ayrshare_history_keeps_posts_sent_to_a_network_in_the_window_and_on_the_chosen_platforms() -> None:
     """/history items through AyrshareHistoryExtractor (the shape the filter sees), then the filter."""
-    from source_social_analytics.components.ayrshare import AyrshareHistoryExtractor, AyrshareHistoryFilter
+    from source_social_analytics.providers.ayrshare import AyrshareHistoryExtractor, AyrshareHistoryFilter
 
     def item(post_id, created, *platforms, status="success"):
         return {"id": post_id, "status": status, "type": "now", "created": created, "platforms": list(platforms),

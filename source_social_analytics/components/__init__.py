@@ -1,2 +1,1 @@
-"""Custom declarative components, one module per job or provider (see each module's docstring)."""
-from .. import runtime_guards  # noqa: F401 - also when a generic CDK runner loads these components
+"""Custom declarative components shared by every provider, one module per job (see each module's docstring)."""

@@ -12,13 +12,13 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import DefaultErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 
-from .. import rejected_credentials
+from .credentials import RejectedCredentials
 from .extractors import json_body
 
 logger = logging.getLogger("airbyte")
 
 # A response filter with `action: IGNORE` whose error_message starts with this word is a skip the user must
-# see: the CDK logs it at INFO (on the requester's logger); _SkipsAsWarnings makes that one line a WARN.
+# see: VendorErrorHandler logs it at WARN; the CDK's own INFO line of it is dropped (log_filters.SkipsAsWarnings).
 SKIP_PREFIX = "Skipping "
 
 # 4xx answers worth retrying: a request timeout and a rate limit. Any other 4xx fails at once (VendorErrorHandler).
@@ -92,6 +92,10 @@ class VendorErrorHandler(DefaultErrorHandler):
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
+        if resolution.response_action == ResponseAction.IGNORE and (resolution.error_message or "").startswith(SKIP_PREFIX):
+            # said here, at WARN, whatever the CDK's loggers' levels; the CDK's own INFO line of it is dropped
+            # (log_filters.SkipsAsWarnings)
+            logger.warning(resolution.error_message)
         unresolved = _typo_host(response_or_exception, self.config)
         if unresolved:
             return _resolution(
@@ -100,15 +104,6 @@ class VendorErrorHandler(DefaultErrorHandler):
                 f"The host {unresolved!r} of provider.base_url cannot be resolved (DNS): probably a typo. Fix "
                 f"provider.base_url, or leave it empty for {self._vendor_name}'s own API. Not retried.",
             )
-        if (
-            isinstance(response_or_exception, requests.Response)
-            and response_or_exception.status_code == 401
-            and resolution.response_action == ResponseAction.FAIL
-            and resolution.failure_type == FailureType.config_error
-        ):
-            rejected_credentials.reject(resolution.error_message or f"{self._vendor_name} rejected the credentials (HTTP 401).")
-        if resolution.response_action == ResponseAction.IGNORE:
-            _SkipsAsWarnings.install()
         if (
             resolution.response_action in (ResponseAction.RETRY, ResponseAction.RATE_LIMITED)
             and isinstance(response_or_exception, requests.Response)
@@ -235,28 +230,7 @@ def reset_for_a_new_command() -> None:
     """A check or a sync starts with every endpoint trusted again and the credentials not yet refused (both are
     process-wide: in-process callers run several commands)."""
     _BREAKER.reset()
-    rejected_credentials.reset()
-
-
-class _SkipsAsWarnings(logging.Filter):
-    """Raises the CDK's INFO line for a skipped response ("Skipping post …") to WARN, so that it is logged
-    once, at the level a user notices. Installed on the CDK's requester loggers (``airbyte.HttpRequester.*``)
-    the first time a response is skipped; every other record passes unchanged."""
-
-    _lock = threading.Lock()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno == logging.INFO and str(record.msg).startswith(SKIP_PREFIX):
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-        return True
-
-    @classmethod
-    def install(cls) -> None:
-        with cls._lock:
-            for name, candidate in list(logging.Logger.manager.loggerDict.items()):
-                if name.startswith("airbyte.HttpRequester.") and isinstance(candidate, logging.Logger):
-                    if not any(isinstance(existing, cls) for existing in candidate.filters):
-                        candidate.addFilter(cls())
+    RejectedCredentials.forget_all()
 
 
 def unknown_ids_error(field: str, unknown, vendor_says: str, fix: str) -> Exception:
@@ -293,23 +267,3 @@ def retry_reason(exc: BaseException) -> str:
     if cause is None and ("Connection" in text or "RemoteDisconnected" in text):
         return f"No answer on {where}: the connection was dropped"
     return f"No answer on {where}: the connection failed ({type(cause).__name__ if cause is not None else text.split(':', 1)[0][:80]})"
-
-
-class _HonestRetryLog(logging.Filter):
-    """The CDK logs every retry with a Retry-After or backoff strategy as "Rate limit exceeded (HTTP 500)" (and
-    a dropped connection or an unknown host as "Rate limit exceeded."): rewritten to say what happened."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = str(record.msg)
-        if message.startswith(RETRY_LOG_PREFIX):
-            import sys
-
-            exc = sys.exc_info()[1]
-            if exc is not None:
-                tail = message.split("Retrying in", 1)[-1]
-                record.msg, record.args = f"{retry_reason(exc)}. Retrying in{tail}", ()
-        return True
-
-
-if not any(isinstance(existing, _HonestRetryLog) for existing in logging.getLogger("airbyte").filters):
-    logging.getLogger("airbyte").addFilter(_HonestRetryLog())

@@ -1,4 +1,4 @@
-"""The base of every provider's custom extractor: parse the JSON body once, hand it to one job."""
+"""The base of every provider's custom extractor: parse the JSON body, hand it to one job."""
 from __future__ import annotations
 
 import json
@@ -10,18 +10,9 @@ from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordEx
 from airbyte_cdk.sources.types import Config
 
 
-
-_PARSED = "_social_analytics_json_body"
-
-
 def json_body(response: requests.Response) -> Any:
-    """The answer's JSON body, parsed once: the error handler checks its shape (components/errors.py), then the
-    extractor reads it; each used to parse it again. Raises ValueError when the body is not JSON."""
-    parsed = response.__dict__.get(_PARSED, _PARSED)
-    if parsed is _PARSED:
-        parsed = json.loads(response.content or b"null")
-        response.__dict__[_PARSED] = parsed
-    return parsed
+    """The answer's JSON body (an empty body is ``None``). Raises ValueError when the body is not JSON."""
+    return json.loads(response.content or b"null")
 
 
 @dataclass

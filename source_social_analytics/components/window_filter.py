@@ -39,6 +39,6 @@ class InWindowRecordFilter(RecordFilter):
                 yield record
 
     def keep(self, record: Mapping[str, Any], start: Optional[str], end: Optional[str]) -> bool:
-        """A provider's filter adds its own conditions here (components/ayrshare.py)."""
+        """A provider's filter adds its own conditions here (providers/ayrshare.py)."""
         value = record.get(self.cursor_field)
         return not isinstance(value, str) or ((start is None or start <= value) and (end is None or value <= end))

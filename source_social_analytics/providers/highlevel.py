@@ -1,6 +1,6 @@
 """HighLevel (LeadConnector) Social Planner: everything HighLevel-specific in one place (seed 000, api-notes §2).
 
-- ``HighLevelConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers.py).
+- ``HighLevelConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers/__init__.py).
 - ``HighLevelAccountsExtractor``: the accounts the statistics API supports, in batch order (one log line
   naming the others).
 - ``window_dates``: the date rule (``dayRange`` holds weekday names, not dates).
@@ -23,9 +23,9 @@ from airbyte_cdk.sources.types import Config
 from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
-from .errors import unknown_ids_error
-from .extractors import JsonBodyExtractor, json_body
-from .metrics import Mapping_, dig, normalize, to_number
+from ..components.errors import unknown_ids_error
+from ..components.extractors import JsonBodyExtractor, json_body
+from ..components.metrics import Mapping_, dig, normalize, to_number
 
 logger = logging.getLogger("airbyte")
 
@@ -58,7 +58,6 @@ PROVIDER = Provider(
     # its first request is GET /social-media-posting/{locationId}/accounts: one cheap authenticated call
     # that also proves the token may read this location
     check_stream="account_statistics",
-    hosts=("services.leadconnectorhq.com",),
 )
 
 

@@ -1,6 +1,6 @@
 """Ayrshare: everything Ayrshare-specific in one place (seed 004, api-notes §1).
 
-- ``AyrshareConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers.py).
+- ``AyrshareConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers/__init__.py).
 - ``AyrshareDerivedConfig``: the derived config values the manifest's streams read.
 - ``AyrshareHistoryErrorHandler``: /history has no pagination; a window that comes back full is split.
 - Four extractors, one per endpoint body, each saying in its docstring what goes in and what comes out.
@@ -21,11 +21,11 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Erro
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 
 from ..config import Provider, ProviderConfig, Secret, SecretList
-from .dates import to_utc_iso
-from .errors import VendorErrorHandler, json_or_none
-from .extractors import JsonBodyExtractor
-from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number
-from .window_filter import InWindowRecordFilter
+from ..components.dates import to_utc_iso
+from ..components.errors import VendorErrorHandler, json_or_none
+from ..components.extractors import JsonBodyExtractor
+from ..components.metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number
+from ..components.window_filter import InWindowRecordFilter
 
 logger = logging.getLogger("airbyte")
 
@@ -91,7 +91,6 @@ PROVIDER = Provider(
     check_stream="link_analytics",  # one request, no parent stream, same plan as the rest of the sync
     reach_days={"link_analytics": 30},  # GET /analytics/links: lastDays 1..30
     earliest_start_date="2020-01-01",  # /history lists posts sent through Ayrshare, whose API dates from 2020
-    hosts=("app.ayrshare.com",),
 )
 
 

@@ -1,6 +1,6 @@
 """PostPost / Publora: everything PostPost-specific in one place (seed 003, api-notes §4).
 
-- ``PostPostConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers.py).
+- ``PostPostConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers/__init__.py).
 - Extractors, one per endpoint body: accounts (``/platform-connections``), LinkedIn entries (``/get-post``),
   statistics (post, and account TOTAL) and DAILY account rows; each docstring says what goes in and out.
 - ``PostPostRateLimitBackoff``: a 429's ``retryAfter`` body field (or ``X-RateLimit-Reset``).
@@ -19,9 +19,9 @@ from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
 from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
-from .errors import json_or_none, unknown_ids_error
-from .extractors import JsonBodyExtractor, json_body
-from .metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, normalize, to_number
+from ..components.errors import json_or_none, unknown_ids_error
+from ..components.extractors import JsonBodyExtractor, json_body
+from ..components.metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, normalize, to_number
 
 
 
@@ -290,5 +290,4 @@ PROVIDER = Provider(
     name="postpost",
     config_model=PostPostConfig,
     check_stream="social_statistics",
-    hosts=("api.postpost.dev", "api.publora.com"),  # PostPost's API, and Publora's (the same service, api-notes §4)
 )

@@ -1,6 +1,6 @@
 """Mosaic: everything Mosaic-specific in one place (seeds 001, 002, api-notes §3).
 
-- ``MosaicConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers.py).
+- ``MosaicConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers/__init__.py).
 - ``MosaicConnectionsExtractor``: ``GET /social/connections``; checks ``provider.social_connection_ids``.
 - ``MosaicPostsExtractor``: ``GET /social/posts`` -> the analytics calls to make (one per post, or one per
   connection when a post has several destinations on one platform).
@@ -16,11 +16,11 @@ from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, 
 
 
 from ..config import IdList, Provider, ProviderConfig, Secret
-from .dates import to_utc_iso
-from .errors import unknown_ids_error
-from .extractors import JsonBodyExtractor
-from .metrics import METRIC_COLUMNS, normalize
-from .record_fields import RecordFields
+from ..components.dates import to_utc_iso
+from ..components.errors import unknown_ids_error
+from ..components.extractors import JsonBodyExtractor
+from ..components.metrics import METRIC_COLUMNS, normalize
+from ..components.record_fields import RecordFields
 
 
 class MosaicConfig(ProviderConfig):
@@ -35,7 +35,6 @@ PROVIDER = Provider(
     # its first request is GET /social/connections: one cheap authenticated call, which also checks
     # provider.social_connection_ids
     check_stream="post_analytics",
-    hosts=("api.mosaic.so",),
 )
 
 # Posts that reached a network (api-notes §3.3); failed, scheduled, pending and rejected posts have no analytics.

@@ -1,0 +1,82 @@
+"""The CDK names the connector leans on beyond the manifest, fingerprinted: an airbyte-cdk release that changes one
+fails here, by name, instead of changing a sync silently. And importing the package changes nothing in the CDK,
+requests, requests-cache or the standard library (the one explicit exception, ast_parse_lock, is never imported
+for its effect)."""
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+from airbyte_cdk.entrypoint import AirbyteEntrypoint
+from airbyte_cdk.sources.declarative.checks.check_stream import CheckStream
+from airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_filter import HttpResponseFilter
+from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
+from airbyte_cdk.sources.streams.http.http_client import HttpClient
+from airbyte_cdk.sources.streams.http.requests_native_auth.protocols import ResponseAwareAuthenticator
+
+from source_social_analytics.components.credentials import VendorKeyAuthenticator
+from source_social_analytics.source import SourceSocialAnalytics
+
+
+def _params(function) -> list:
+    return list(inspect.signature(function).parameters)
+
+
+def test_the_source_is_built_with_config_catalog_and_state_and_keeps_the_normalized_config_in_config():
+    """source.py reads ``self._config`` (the CDK's private attribute: the config after config_normalization_rules)."""
+    assert {"path_to_yaml", "catalog", "config", "state"} <= set(_params(YamlDeclarativeSource.__init__))
+    source = SourceSocialAnalytics(config={"provider": {"provider_type": "mosaic", "api_key": "mk_x"}, "start_date": "2026-01-01"})
+    assert source._config["provider"]["base_url"] == "https://api.mosaic.so"  # filled by normalization
+
+
+def test_the_entrypoint_hooks_run_py_overrides_and_calls():
+    assert _params(AirbyteEntrypoint.set_up_secret_filter) == ["config", "connection_specification"]
+    for name in ("extract_config", "extract_catalog", "extract_state", "parse_args", "run"):
+        assert callable(getattr(AirbyteEntrypoint, name)), name
+
+
+def test_the_authenticator_response_hook_is_the_cdks_protocol_and_the_http_client_calls_it():
+    """components/credentials.py learns of a 401 through ResponseAwareAuthenticator.update_from_response."""
+    assert _params(ResponseAwareAuthenticator.update_from_response) == ["self", "request", "response"]
+    assert isinstance(VendorKeyAuthenticator(config={}, parameters={}, api_token="k"), ResponseAwareAuthenticator)
+    caller = inspect.getsource(HttpClient)
+    assert "update_from_response(request, response)" in caller and "_update_authenticator_from_response" in caller
+
+
+def test_the_check_and_the_rejection_filter_are_called_as_the_cdk_defines_them():
+    assert _params(CheckStream.check_connection) == ["self", "source", "logger", "config"]
+    assert _params(HttpResponseFilter.matches) == ["self", "response_or_exception"]
+
+
+SNAPSHOT = r'''
+import ast, json, logging, sys
+import requests, requests_cache.backends.base as cache_base
+from airbyte_cdk.sources.streams.http.http_client import HttpClient
+from airbyte_cdk.sources.declarative.interpolation.jinja import JinjaInterpolation
+from airbyte_cdk.sources.declarative.incremental.concurrent_partition_cursor import ConcurrentPerPartitionCursor
+from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import SubstreamPartitionRouter
+
+def snapshot():
+    owners = [HttpClient, JinjaInterpolation, ConcurrentPerPartitionCursor, SubstreamPartitionRouter, requests.Session,
+              requests.adapters.HTTPAdapter, cache_base.BaseCache]
+    state = {f"{o.__module__}.{o.__qualname__}": {k: repr(v) for k, v in vars(o).items()} for o in owners}
+    state["ast.parse"] = repr(ast.parse)
+    state["logging"] = {name: [repr(f) for f in logging.getLogger(name).filters] + [repr(h) for h in logging.getLogger(name).handlers]
+                        for name in ("", "airbyte")}
+    return state
+
+before = snapshot()
+import pkgutil, importlib, source_social_analytics
+for module in pkgutil.walk_packages(source_social_analytics.__path__, "source_social_analytics."):
+    importlib.import_module(module.name)
+after = snapshot()
+changed = sorted(k for k in before if before[k] != after[k])
+print(json.dumps(changed))
+'''
+
+
+def test_importing_every_module_of_the_package_changes_nothing_in_the_cdk_requests_or_the_stdlib():
+    done = subprocess.run([sys.executable, "-c", SNAPSHOT], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
