@@ -18,8 +18,8 @@ import requests
 from airbyte_cdk.models import AirbyteMessageSerializer
 from orjson import orjson
 
-from integration_tests.emulator import Emulator, default_vendors
-from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS
+from social_analytics_emulator import Emulator, default_vendors
+from social_analytics_emulator.ayrshare import API_KEY, PROFILE_KEYS
 
 
 def cli_command() -> List[str]:

@@ -22,8 +22,8 @@ os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("AIRBYTE_LOGGING_ROOT", str(Path(tempfile.gettempdir()) / "source-social-analytics-logs"))
 
-from integration_tests.configs import PROVIDERS, emulator_config  # noqa: E402
-from integration_tests.emulator import Emulator, default_vendors  # noqa: E402
+from social_analytics_emulator import Emulator, default_vendors  # noqa: E402
+from social_analytics_emulator.configs import PROVIDERS, emulator_config  # noqa: E402
 
 SHOW_COLUMNS = {
     "post_analytics": ["account_id", "platform", "post_id", "published_at", "likes", "comments", "impressions", "reach"],

@@ -10,9 +10,9 @@ import pytest
 import requests
 from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import SubstreamPartitionRouter
 
-from benchmarks.requests_floor import by_endpoint
 from integration_tests.conftest import Cli, CliResult, catalog_for, most_in_flight
 from integration_tests.test_cli_postpost import config_for
+from social_analytics_emulator.request_floor import by_endpoint
 from source_social_analytics.components.read_ahead import ReadAheadSubstreamPartitionRouter
 
 LATENCY_S = 0.05
