@@ -51,8 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import requests
-
+from social_analytics_emulator.client import EmulatorClient
 from social_analytics_emulator.configs import PROVIDERS, emulator_config
 from social_analytics_emulator.request_floor import _key, analytics_posts, by_endpoint, minimum_requests, repeated
 
@@ -96,15 +95,16 @@ class EmulatorProcess:
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )
         self.url = self.proc.stdout.readline().strip()  # type: ignore[union-attr]
+        self.client = EmulatorClient(self.url, timeout_s=60)  # a 10x log takes a while to send
 
     def settings(self, **values: Any) -> None:
-        requests.put(f"{self.url}/__emulator__/settings", json=values, timeout=10).raise_for_status()
+        self.client.settings(**values)
 
     def clear(self) -> None:
-        requests.delete(f"{self.url}/__emulator__/requests", timeout=10).raise_for_status()
+        self.client.clear_requests()
 
     def log(self) -> List[Dict[str, Any]]:
-        return requests.get(f"{self.url}/__emulator__/requests", timeout=60).json()
+        return self.client.requests()
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -10,8 +10,9 @@ import pytest
 import requests
 from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import SubstreamPartitionRouter
 
-from integration_tests.conftest import Cli, CliResult, catalog_for, most_in_flight
+from integration_tests.conftest import Cli, CliResult, catalog_for
 from integration_tests.test_cli_postpost import config_for
+from social_analytics_emulator.client import most_in_flight
 from social_analytics_emulator.request_floor import by_endpoint
 from source_social_analytics.components.read_ahead import ReadAheadSubstreamPartitionRouter
 

@@ -6,7 +6,8 @@ from typing import Dict, List
 
 import pytest
 
-from integration_tests.conftest import catalog_for, most_in_flight
+from integration_tests.conftest import catalog_for
+from social_analytics_emulator.client import most_in_flight
 from social_analytics_emulator.configs import PROVIDERS, emulator_config
 from social_analytics_emulator.request_floor import by_endpoint, minimum_requests, repeated
 
