@@ -22,15 +22,27 @@ PYAIRBYTE_REQUIREMENTS = [
     "airbyte>=0.71.3,<0.72",  # PyAirbyte, for the demo sync into a local DuckDB cache
 ]
 
+# The emulator package (social_analytics_emulator) ships in the wheel and needs only the standard library:
+# the extra installs nothing, it names the feature (pip install '.[pyairbyte,emulator]' for examples/demo_sync.py).
+EMULATOR_REQUIREMENTS: list = []
+
+# The connector and the emulator; never the tests, benchmarks/ or examples/. The Dockerfile copies only
+# source_social_analytics, so the image's install finds the connector alone, and gets no emulator script.
+PACKAGES = find_packages(include=("source_social_analytics", "source_social_analytics.*",
+                                  "social_analytics_emulator", "social_analytics_emulator.*"))
+CONSOLE_SCRIPTS = ["source-social-analytics=source_social_analytics.run:run"]
+if "social_analytics_emulator" in PACKAGES:
+    CONSOLE_SCRIPTS.append("social-analytics-emulator=social_analytics_emulator.server:main")
+
 setup(
     name="source-social-analytics",
     version="0.1.0",
     description="Airbyte source: post, account, link and social statistics from social-media management APIs.",
-    packages=find_packages(exclude=("unit_tests", "unit_tests.*", "integration_tests", "integration_tests.*", "benchmarks")),
+    packages=PACKAGES,
     install_requires=MAIN_REQUIREMENTS,
-    extras_require={"tests": TEST_REQUIREMENTS, "pyairbyte": PYAIRBYTE_REQUIREMENTS},
+    extras_require={"tests": TEST_REQUIREMENTS, "pyairbyte": PYAIRBYTE_REQUIREMENTS, "emulator": EMULATOR_REQUIREMENTS},
     package_data={"source_social_analytics": ["manifest.yaml", "schemas/*.json"]},
     include_package_data=True,
-    entry_points={"console_scripts": ["source-social-analytics=source_social_analytics.run:run"]},
+    entry_points={"console_scripts": CONSOLE_SCRIPTS},
     python_requires=">=3.10,<3.15",
 )

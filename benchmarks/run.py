@@ -19,14 +19,14 @@ config reads (every post the emulator has: Ayrshare and PostPost spread theirs o
 and the scales: the wall-time one gives 1,000+ post analytics requests (Ayrshare primary profile: 24 posts per
 unit, Mosaic 250 posts per unit, PostPost about 119 published LinkedIn entries per unit), the memory one is 1x
 and the throughput one 10x of it (sections 3 and 4 share the 10x reads). The Ayrshare emulator's own limit (300
-requests / 5 min per profile) grows with its scale (integration_tests/emulator/ayrshare.py).
+requests / 5 min per profile) grows with its scale (social_analytics_emulator/ayrshare.py).
 
 Units of section 3. Ours emits one record per post x destination (x tweet of an X thread); a minimal stream
 emits what its extractor path gives: Mosaic ``analytics.platforms[]`` (one per destination, like ours),
 Ayrshare ``*/analytics`` (one per platform object of the answer; an X thread is an array and gives none),
 PostPost the whole answer (one per post, like ours). Records are therefore not one unit across the two, so the
 verdict compares **posts per second**: the distinct posts whose analytics a read asked for
-(``requests_floor.analytics_posts``) over the time from its first record to its last (building the source and
+(``request_floor.analytics_posts``) over the time from its first record to its last (building the source and
 reading the first list pages is start-up, reported apart). Records per second are printed beside it. The two
 reads are checked to make the same requests; where they do not (Mosaic: ours also reads
 ``GET /social/connections`` and asks a post with two destinations on one platform once per destination, which
@@ -51,10 +51,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import requests
-
-from benchmarks.requests_floor import _key, analytics_posts, by_endpoint, minimum_requests, repeated
-from integration_tests.configs import PROVIDERS, emulator_config
+from social_analytics_emulator.client import EmulatorClient
+from social_analytics_emulator.configs import PROVIDERS, emulator_config
+from social_analytics_emulator.request_floor import _key, analytics_posts, by_endpoint, minimum_requests, repeated
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAMS: Dict[str, List[str]] = {
@@ -88,23 +87,24 @@ PLANS: Dict[str, Plan] = {
 
 
 class EmulatorProcess:
-    """``python -m integration_tests.emulator`` in its own process, so it does not share our GIL."""
+    """``python -m social_analytics_emulator`` in its own process, so it does not share our GIL."""
 
     def __init__(self, scale: int) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "integration_tests.emulator", "--scale", str(scale)],
+            [sys.executable, "-m", "social_analytics_emulator", "--scale", str(scale)],
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )
         self.url = self.proc.stdout.readline().strip()  # type: ignore[union-attr]
+        self.client = EmulatorClient(self.url, timeout_s=60)  # a 10x log takes a while to send
 
     def settings(self, **values: Any) -> None:
-        requests.put(f"{self.url}/__emulator__/settings", json=values, timeout=10).raise_for_status()
+        self.client.settings(**values)
 
     def clear(self) -> None:
-        requests.delete(f"{self.url}/__emulator__/requests", timeout=10).raise_for_status()
+        self.client.clear_requests()
 
     def log(self) -> List[Dict[str, Any]]:
-        return requests.get(f"{self.url}/__emulator__/requests", timeout=60).json()
+        return self.client.requests()
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -162,7 +162,7 @@ Verdict = Tuple[bool, str, str]  # (passed, provider, what)
 
 
 def section_requests(workdir: Path, providers: List[str]) -> List[Verdict]:
-    print("\n1. Requests made vs the API's minimum (latency 0, scale 1; benchmarks/requests_floor.py)")
+    print("\n1. Requests made vs the API's minimum (latency 0, scale 1; social_analytics_emulator/request_floor.py)")
     print(f"   {'provider':10} {'stream':20} {'made':>5} {'min':>5} {'ratio':>6}  endpoints")
     verdicts: List[Verdict] = []
     with EmulatorProcess(scale=1) as emulator:

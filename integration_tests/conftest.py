@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-import requests
 from airbyte_cdk.models import AirbyteMessageSerializer
 from orjson import orjson
 
-from integration_tests.emulator import Emulator, default_vendors
-from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS
+from social_analytics_emulator import Emulator, EmulatorClient, default_vendors
+from social_analytics_emulator.ayrshare import API_KEY, PROFILE_KEYS
 
 
 def cli_command() -> List[str]:
@@ -136,27 +135,12 @@ def emulator():
 
 @pytest.fixture
 def api(emulator):
-    """The emulator's test hooks, reset around each test."""
-
-    class Api:
-        url = emulator.url
-
-        def requests(self, path_prefix: str = "") -> List[Dict[str, Any]]:
-            log = requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
-            return [entry for entry in log if entry["path"].startswith(path_prefix)]
-
-        def fault(self, path: str, status: int, times: int = 1, headers=None, body=None, kind: str = "status", seconds=None) -> None:
-            spec = {"path": path, "status": status, "times": times, "headers": headers or {}, "kind": kind}
-            if seconds is not None:
-                spec["seconds"] = seconds
-            if body is not None:
-                spec["body"] = body
-            requests.post(f"{emulator.url}/__emulator__/faults", json=spec, timeout=10).raise_for_status()
-
-    requests.delete(f"{emulator.url}/__emulator__/requests", timeout=10)
-    requests.delete(f"{emulator.url}/__emulator__/faults", timeout=10)
-    yield Api()
-    requests.delete(f"{emulator.url}/__emulator__/faults", timeout=10)
+    """The emulator's test hooks (an EmulatorClient), reset around each test."""
+    client = EmulatorClient(emulator.url)
+    client.clear_requests()
+    client.clear_faults()
+    yield client
+    client.clear_faults()
 
 
 @pytest.fixture
@@ -176,15 +160,8 @@ def module_cli(tmp_path_factory) -> Cli:
     return Cli(tmp_path_factory.mktemp("cli"))
 
 
-def most_in_flight(log: List[Dict[str, Any]], latency_s: float) -> int:
-    """The most requests of an emulator log that arrived within one latency of each other: each holds its thread
-    until answered, so that is how many were in flight at once."""
-    times = sorted(entry["at"] for entry in log)
-    return max(sum(1 for t in times if start <= t < start + latency_s * 0.9) for start in times)
-
-
 def emulator_log(emulator) -> List[Dict[str, Any]]:
-    return requests.get(f"{emulator.url}/__emulator__/requests", timeout=10).json()
+    return EmulatorClient(emulator.url).requests()
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +173,7 @@ def discovered(module_cli, config):
 @pytest.fixture(scope="module")
 def first_sync(module_cli, config, discovered, emulator):
     """A full first sync of every stream of a module's ``config``, with the emulator's request log of it."""
-    requests.delete(f"{emulator.url}/__emulator__/requests", timeout=10)
+    EmulatorClient(emulator.url).clear_requests()
     return module_cli.run("read", config, catalog_for(discovered)), emulator_log(emulator)
 
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from integration_tests.conftest import catalog_for
-from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS, build_profiles
+from social_analytics_emulator.ayrshare import API_KEY, PROFILE_KEYS, build_profiles
 
 pytestmark = pytest.mark.integration
 STREAMS = {"post_analytics", "link_analytics", "social_statistics"}

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from integration_tests.conftest import catalog_for
-from integration_tests.configs import PROVIDERS, emulator_config
+from social_analytics_emulator.configs import PROVIDERS, emulator_config
 
 pytestmark = pytest.mark.integration
 

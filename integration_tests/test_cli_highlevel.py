@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from integration_tests.conftest import Cli, catalog_for
-from integration_tests.emulator.highlevel import (
+from social_analytics_emulator.highlevel import (
     ACCESS_TOKEN,
     ACCOUNTS,
     BIG_LOCATION_ID,

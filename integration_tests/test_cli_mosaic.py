@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from integration_tests.conftest import catalog_for, emulator_log
-from integration_tests.emulator.mosaic import API_KEY, CONNECTIONS, DELETED_POST_ID, TWO_X_POST_ID
+from social_analytics_emulator.mosaic import API_KEY, CONNECTIONS, DELETED_POST_ID, TWO_X_POST_ID
 
 pytestmark = pytest.mark.integration
 

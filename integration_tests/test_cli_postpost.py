@@ -1,4 +1,4 @@
-"""The installed CLI against the emulator's PostPost (integration_tests/emulator/postpost.py). A few module-scoped runs."""
+"""The installed CLI against the emulator's PostPost (social_analytics_emulator/postpost.py). A few module-scoped runs."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ import requests
 from jsonschema import validate
 
 from integration_tests.conftest import Cli, catalog_for
-from integration_tests.emulator.postpost import API_KEY, LINKEDIN_IDS, NO_API_ACCESS_KEY
+from social_analytics_emulator.postpost import API_KEY, LINKEDIN_IDS, NO_API_ACCESS_KEY
 
 STREAMS = ["post_analytics", "account_statistics", "social_statistics"]
 

@@ -9,8 +9,8 @@ import unittest.mock
 import pytest
 
 from integration_tests.conftest import catalog_for
-from integration_tests.configs import emulator_config
-from integration_tests.emulator.ayrshare import PROFILE_KEYS
+from social_analytics_emulator.ayrshare import PROFILE_KEYS
+from social_analytics_emulator.configs import emulator_config
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import pendulum
 import pytest
 
 from integration_tests.conftest import catalog_for
-from integration_tests.emulator.ayrshare import BULK_PROFILE_KEY, build_profiles
+from social_analytics_emulator.ayrshare import BULK_PROFILE_KEY, build_profiles
 
 pytestmark = pytest.mark.integration
 

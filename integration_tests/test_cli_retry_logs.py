@@ -10,7 +10,7 @@ import unittest.mock
 import pytest
 
 from integration_tests.conftest import catalog_for
-from integration_tests.configs import PROVIDERS, emulator_config
+from social_analytics_emulator.configs import PROVIDERS, emulator_config
 from source_social_analytics.providers import PROVIDERS as REGISTRY
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS
+from social_analytics_emulator.ayrshare import API_KEY, PROFILE_KEYS
 
 pytestmark = pytest.mark.integration
 

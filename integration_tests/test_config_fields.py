@@ -29,8 +29,8 @@ import pendulum
 import pytest
 
 from integration_tests.conftest import catalog_for
-from integration_tests.configs import emulator_config
-from integration_tests.emulator import ayrshare, highlevel, mosaic, postpost
+from social_analytics_emulator import ayrshare, highlevel, mosaic, postpost
+from social_analytics_emulator.configs import emulator_config
 
 pytestmark = pytest.mark.integration
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from integration_tests.emulator.ayrshare import RATE_LIMIT_MAX, AyrshareEmulator, build_profiles
+from social_analytics_emulator.ayrshare import RATE_LIMIT_MAX, AyrshareEmulator, build_profiles
 
 
 def test_scale_multiplies_the_regular_profiles_posts_within_60_days_newest_first() -> None:

@@ -16,10 +16,10 @@ from typing import Any, Dict, List, Tuple
 import pytest
 import requests
 
-from integration_tests.configs import PROVIDERS, emulator_config
 from integration_tests.conftest import Cli, catalog_for, emulator_log
-from integration_tests.emulator import Emulator, default_vendors
-from integration_tests.emulator.postpost import PostPostEmulator
+from social_analytics_emulator import Emulator, default_vendors
+from social_analytics_emulator.configs import PROVIDERS, emulator_config
+from social_analytics_emulator.postpost import PostPostEmulator
 
 PAUSE_S = 1.1
 

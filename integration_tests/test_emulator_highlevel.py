@@ -7,7 +7,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import requests
 
-from integration_tests.emulator.highlevel import (
+from social_analytics_emulator.highlevel import (
     ACCESS_TOKEN,
     BIG_LOCATION_ID,
     LOCATION_ID,
@@ -24,7 +24,7 @@ from integration_tests.emulator.highlevel import (
     daily_value,
     percent_change,
 )
-from integration_tests.emulator.server import Emulator
+from social_analytics_emulator.server import Emulator
 
 RATE_HEADERS = (
     "X-RateLimit-Limit-Daily",

@@ -7,7 +7,7 @@ from typing import Any, Dict, Iterator, List
 import pytest
 import requests
 
-from integration_tests.emulator.mosaic import (
+from social_analytics_emulator.mosaic import (
     API_KEY,
     CONNECTIONS,
     DELETED_POST_ID,
@@ -22,7 +22,7 @@ from integration_tests.emulator.mosaic import (
     _raw_metrics,
     build_posts,
 )
-from integration_tests.emulator.server import Emulator
+from social_analytics_emulator.server import Emulator
 
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 

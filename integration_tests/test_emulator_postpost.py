@@ -8,8 +8,8 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import requests
 
-from integration_tests.emulator.base import Request
-from integration_tests.emulator.postpost import (
+from social_analytics_emulator.base import Request
+from social_analytics_emulator.postpost import (
     ADVERTISED_RATE_LIMIT,
     API_KEY,
     LINKEDIN_IDS,
@@ -20,7 +20,7 @@ from integration_tests.emulator.postpost import (
     TWITTER_ID,
     PostPostEmulator,
 )
-from integration_tests.emulator.server import Emulator
+from social_analytics_emulator.server import Emulator
 
 PREFIX = "/postpost/api/v1"
 HEADERS = {"x-api-key": API_KEY}

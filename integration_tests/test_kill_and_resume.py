@@ -73,9 +73,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
-from integration_tests.configs import emulator_config
 from integration_tests.conftest import CliResult
-from integration_tests.emulator.ayrshare import BULK_PROFILE_KEY, PROFILE_KEYS
+from social_analytics_emulator.ayrshare import BULK_PROFILE_KEY, PROFILE_KEYS
+from social_analytics_emulator.configs import emulator_config
 
 pytestmark = pytest.mark.integration
 

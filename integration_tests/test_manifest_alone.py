@@ -16,7 +16,7 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 
 from integration_tests.conftest import catalog_for
-from integration_tests.emulator.ayrshare import API_KEY, PROFILE_KEYS
+from social_analytics_emulator.ayrshare import API_KEY, PROFILE_KEYS
 from source_social_analytics.source import MANIFEST_PATH
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from integration_tests.configs import PROVIDERS, emulator_config
+from social_analytics_emulator.configs import PROVIDERS, emulator_config
 
 pytestmark = pytest.mark.integration
 # read by PyAirbyte when it is imported: no connector registry, no telemetry (this machine may be offline)

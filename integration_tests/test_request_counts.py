@@ -1,14 +1,15 @@
 """Request counts against the emulator's log: every stream, alone and in a provider's whole sync, makes
-the fewest requests its API allows (benchmarks/requests_floor.py says what that minimum is). Counts, not times."""
+the fewest requests its API allows (social_analytics_emulator/request_floor.py says what that minimum is). Counts, not times."""
 from __future__ import annotations
 
 from typing import Dict, List
 
 import pytest
 
-from benchmarks.requests_floor import by_endpoint, minimum_requests, repeated
-from integration_tests.configs import PROVIDERS, emulator_config
-from integration_tests.conftest import catalog_for, most_in_flight
+from integration_tests.conftest import catalog_for
+from social_analytics_emulator.client import most_in_flight
+from social_analytics_emulator.configs import PROVIDERS, emulator_config
+from social_analytics_emulator.request_floor import by_endpoint, minimum_requests, repeated
 
 STREAMS: Dict[str, List[str]] = {
     "ayrshare": ["post_analytics", "link_analytics", "social_statistics"],

@@ -8,8 +8,8 @@ from unittest.mock import patch
 import pytest
 import requests
 
-from integration_tests.configs import PROVIDERS, emulator_config
 from integration_tests.conftest import catalog_for
+from social_analytics_emulator.configs import PROVIDERS, emulator_config
 
 pytestmark = pytest.mark.integration
 SECRET_FIELDS = ("api_key", "access_token", "profile_keys")
@@ -36,7 +36,7 @@ def test_no_secret_in_any_output_of_any_command_even_with_debug_and_faults(provi
     bodies); the other commands run in-process, where the retry waits can be skipped."""
     config = emulator_config(provider, emulator.url, days=3)
     if provider == "ayrshare":
-        from integration_tests.emulator.ayrshare import PROFILE_KEYS
+        from social_analytics_emulator.ayrshare import PROFILE_KEYS
 
         config["provider"]["profile_keys"] = [PROFILE_KEYS["brand-eu"]]
     wrong = _wrong_key(config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from airbyte_cdk.test.standard_tests import SourceTestSuiteBase
 
-from integration_tests.emulator import Emulator
+from social_analytics_emulator import Emulator
 from source_social_analytics.source import SourceSocialAnalytics
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 
 from benchmarks.connector import minimal_manifest
 from benchmarks.run import PLANS
-from integration_tests.configs import emulator_config
+from social_analytics_emulator.configs import emulator_config
 
 
 def _walk(node):

@@ -1,8 +1,8 @@
-"""The yardstick of the request-count tests: what benchmarks/requests_floor.py counts as the API's minimum,
+"""The yardstick of the request-count tests: what social_analytics_emulator/request_floor.py counts as the API's minimum,
 so that a connector that wastes requests fails them."""
 from __future__ import annotations
 
-from benchmarks.requests_floor import minimum_requests, repeated
+from social_analytics_emulator.request_floor import minimum_requests, repeated
 
 
 def _get(path, **query):

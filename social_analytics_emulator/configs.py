@@ -1,12 +1,12 @@
 """Connector configs for the bundled emulator, one per provider: the demo sync, the standard test suite
-and the benchmarks use them. The keys are the emulator's test keys, never a real vendor's."""
+and the benchmarks use them. The keys are the emulator's test keys, never a real vendor's.
+Standard library only, like the rest of the package."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict
 
-import pendulum
-
-from integration_tests.emulator import ayrshare, highlevel, mosaic, postpost
+from . import ayrshare, highlevel, mosaic, postpost
 
 PROVIDERS = ("ayrshare", "highlevel", "mosaic", "postpost")
 
@@ -22,6 +22,6 @@ def emulator_config(provider: str, emulator_url: str, days: int = 14, **provider
     }
     return {
         "provider": {**providers[provider], **provider_overrides},
-        "start_date": pendulum.today("UTC").subtract(days=days).to_date_string(),
+        "start_date": (datetime.now(timezone.utc).date() - timedelta(days=days)).isoformat(),
         "lookback_window_days": 3,
     }

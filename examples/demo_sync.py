@@ -7,7 +7,10 @@ incremental from the state kept in the cache. Prints row counts per provider and
 (Dagster, Airflow, plain scripts) use the connector; swap the config for real credentials to read a real
 account.
 
-    python -m integration_tests.demo_sync [--providers ayrshare,postpost] [--days 14]
+Imports only the installed ``social_analytics_emulator`` package, PyAirbyte and the standard library, so it runs
+from any directory once ``pip install '.[pyairbyte,emulator]'`` is done (scripts/demo_sync.sh does it):
+
+    python examples/demo_sync.py [--providers ayrshare,postpost] [--days 14]
 """
 from __future__ import annotations
 
@@ -22,8 +25,8 @@ os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("AIRBYTE_LOGGING_ROOT", str(Path(tempfile.gettempdir()) / "source-social-analytics-logs"))
 
-from integration_tests.configs import PROVIDERS, emulator_config  # noqa: E402
-from integration_tests.emulator import Emulator, default_vendors  # noqa: E402
+from social_analytics_emulator import Emulator, default_vendors  # noqa: E402
+from social_analytics_emulator.configs import PROVIDERS, emulator_config  # noqa: E402
 
 SHOW_COLUMNS = {
     "post_analytics": ["account_id", "platform", "post_id", "published_at", "likes", "comments", "impressions", "reach"],
@@ -44,7 +47,7 @@ def main(argv=None) -> int:
 
     executable = Path(sys.executable).with_name("source-social-analytics")
     if not executable.exists():
-        print(f"{executable} not found: install the connector in this virtualenv first (pip install '.[pyairbyte]').")
+        print(f"{executable} not found: install the connector in this virtualenv first (pip install '.[pyairbyte,emulator]').")
         return 2
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 20)
