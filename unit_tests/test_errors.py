@@ -63,3 +63,18 @@ def test_vendor_message_reads_every_vendor_error_shape():
     assert vendor_message("oops") == "no message"
 
 
+
+
+def test_a_streams_extra_filters_are_checked_before_the_shared_ones_it_refs():
+    """extra_response_filters: a stream names only its own skip; the shared four (here a 404 FAIL standing for
+    them) still apply to every other answer, after it."""
+    shared = HttpResponseFilter(config={}, parameters={}, http_codes={404, 401}, action="FAIL", failure_type=FailureType.config_error,
+                                error_message="shared")
+    own = HttpResponseFilter(config={}, parameters={}, http_codes={404}, action="IGNORE", error_message="Skipping post p1")
+    handler = VendorErrorHandler(config={}, parameters={"vendor_name": "Ayrshare"}, response_filters=[shared],
+                                 extra_response_filters=[own], max_retries=2)
+    assert handler.interpret_response(_response(404, b'{"code": 186}')).response_action == ResponseAction.IGNORE
+    refused = handler.interpret_response(_response(401, b'{"message": "no"}'))
+    assert refused.response_action == ResponseAction.FAIL and refused.error_message == "shared"
+    alone = VendorErrorHandler(config={}, parameters={}, response_filters=[shared], max_retries=2)
+    assert alone.interpret_response(_response(404, b'{}')).response_action == ResponseAction.FAIL

@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, List, Optional, Union
 from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import DefaultErrorHandler
+from airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_filter import HttpResponseFilter
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 
 from .credentials import RejectedCredentials
@@ -89,6 +90,9 @@ class VendorErrorHandler(DefaultErrorHandler):
     """
 
     expected_body: str = "object"
+    # a stream's own filters (a skip, a split), checked before the shared ones its handler $refs: the manifest
+    # lists the shared four once (definitions.shared.error_handler) instead of in every stream
+    extra_response_filters: Optional[List[HttpResponseFilter]] = None
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
@@ -141,6 +145,8 @@ class VendorErrorHandler(DefaultErrorHandler):
         return _resolution(ResponseAction.FAIL, failure, text)
 
     def __post_init__(self, parameters: Any) -> None:
+        if self.extra_response_filters:
+            self.response_filters = [*self.extra_response_filters, *(self.response_filters or [])]
         super().__post_init__(parameters)
         self._vendor_name = str((parameters or {}).get("vendor_name") or "The vendor")
 
