@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+import threading
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
@@ -10,7 +11,12 @@ import requests
 from social_analytics_emulator.highlevel import (
     ACCESS_TOKEN,
     BIG_LOCATION_ID,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    INACTIVE_LOCATION_ID,
+    INACTIVE_REFRESH_TOKEN,
     LOCATION_ID,
+    REFRESH_TOKEN,
     REASON_EXPIRED,
     REASON_LINKEDIN_NOT_PAGE,
     REASON_PLATFORM,
@@ -382,3 +388,197 @@ def test_429_past_100_requests_in_10_seconds(client: _Client) -> None:
     # 10 s after the first request, room again
     now[0] = 1010.0
     assert requests.get(url, headers=client.headers(), timeout=10).status_code == 200
+
+
+# -- statistics: the seed's follower totals -------------------------------------------------------------------
+def test_platform_totals_followers_carry_total_and_one_daily_series_entry_per_day(pinned: _Client) -> None:
+    """Seed 000: ``platformTotals.followers.<platform>`` is ``{total: number, series: number[]}``, series aligned with
+    ``dayRange``. The seed says nothing more; the emulator's series are daily new followers and total their sum."""
+    ids = SUPPORTED_PROFILE_IDS[LOCATION_ID]
+    results = pinned.stats({"profileIds": ids}).json()["results"]
+    followers = results["platformTotals"]["followers"]
+    assert set(followers) == set(results["breakdowns"]["engagement"]) and followers
+    days = _days(PINNED_TODAY - timedelta(days=7), PINNED_TODAY - timedelta(days=1))
+    for platform, entry in followers.items():
+        assert set(entry) == {"total", "series"}
+        assert entry["series"] == _expected_series(ids, platform, days, "followers")
+        assert entry["total"] == sum(entry["series"])
+    assert results["totals"]["followers"] == sum(e["total"] for e in followers.values())
+
+
+# -- OAuth 2.0 (api-notes-2 §5.1) -----------------------------------------------------------------------------
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 50_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def oauth(client: _Client) -> Iterator[_Client]:
+    """The shared server with a clock the test moves, the initial refresh tokens and the default token TTL."""
+    clock = _Clock()
+    client.vendor.clock = clock
+    client.vendor.access_token_ttl_s = 86399
+    client.vendor.reset_oauth()
+    client.clock = clock  # type: ignore[attr-defined]
+    yield client
+    client.vendor.access_token_ttl_s = 86399
+    client.vendor.reset_oauth()
+
+
+def _refresh(client: _Client, refresh_token: Optional[str] = None, **fields: Optional[str]) -> requests.Response:
+    form = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "refresh_token",
+            "refresh_token": refresh_token, "user_type": "Location", **fields}
+    return requests.post(f"{client.base}/oauth/token", data={k: v for k, v in form.items() if v is not None}, timeout=10)
+
+
+def test_refresh_answers_the_documented_v1_token_body(oauth: _Client) -> None:
+    answer = _refresh(oauth, REFRESH_TOKEN)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token", "scope",
+                         "userType", "locationId", "companyId", "userId", "planId"}
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 86399 and body["userType"] == "Location"
+    assert body["locationId"] == LOCATION_ID and body["refresh_token"] != REFRESH_TOKEN
+    assert "socialplanner/statistics.readonly" in body["scope"].split()
+    assert oauth.vendor.token_calls == 1
+
+
+def test_refresh_chain_kills_the_used_refresh_token_and_the_new_one_works(oauth: _Client) -> None:
+    first = _refresh(oauth, REFRESH_TOKEN).json()
+    assert oauth.accounts(token=first["access_token"]).status_code == 200
+    assert oauth.stats({"profileIds": SUPPORTED_PROFILE_IDS[LOCATION_ID]}, token=first["access_token"]).status_code == 201
+    second = _refresh(oauth, first["refresh_token"])
+    assert second.status_code == 200
+    reused = _refresh(oauth, REFRESH_TOKEN)
+    assert reused.status_code == 400
+    assert reused.json() == {"statusCode": 400, "message": "Invalid grant: refresh token is invalid"}
+    assert _refresh(oauth, first["refresh_token"]).json() == {"statusCode": 400, "message": "Invalid grant: refresh token is invalid"}
+    newest = second.json()["refresh_token"]
+    assert oauth.vendor.current_refresh_token(LOCATION_ID) == newest
+    assert oauth.vendor.valid_refresh_tokens() == [INACTIVE_REFRESH_TOKEN, newest]
+    assert _refresh(oauth, newest).status_code == 200
+    assert oauth.vendor.token_calls == 5
+
+
+def test_unknown_or_revoked_refresh_token_is_invalid_grant_without_an_oauth_error_key(oauth: _Client) -> None:
+    for token in ("0" * 32,):
+        assert _refresh(oauth, token).json() == {"statusCode": 400, "message": "Invalid grant: refresh token is invalid"}
+    oauth.vendor.revoke_refresh_token(REFRESH_TOKEN)
+    revoked = _refresh(oauth, REFRESH_TOKEN)
+    assert revoked.status_code == 400 and "error" not in revoked.json()
+
+
+def test_oauth_access_token_expires_after_expires_in_on_the_vendor_clock(oauth: _Client) -> None:
+    oauth.vendor.access_token_ttl_s = 60
+    body = _refresh(oauth, REFRESH_TOKEN).json()
+    assert body["expires_in"] == 60
+    oauth.clock.now += 59  # type: ignore[attr-defined]
+    assert oauth.accounts(token=body["access_token"]).status_code == 200
+    oauth.clock.now += 1  # type: ignore[attr-defined]
+    expired = oauth.accounts(token=body["access_token"])
+    assert expired.status_code == 401
+    assert expired.json() == {"statusCode": 401, "message": "Invalid token: access token is invalid", "error": "Unauthorized"}
+    assert oauth.stats({"profileIds": SUPPORTED_PROFILE_IDS[LOCATION_ID]}, token=body["access_token"]).status_code == 401
+    renewed = _refresh(oauth, body["refresh_token"]).json()  # the refresh token outlives the access token
+    assert oauth.accounts(token=renewed["access_token"]).status_code == 200
+
+
+def test_token_ttl_is_a_constructor_argument() -> None:
+    vendor = HighLevelEmulator(access_token_ttl_s=5, clock=lambda: 10.0)
+    with Emulator([vendor]) as emulator:
+        answer = _refresh(_Client(emulator.url, vendor), REFRESH_TOKEN)
+    assert answer.json()["expires_in"] == 5
+
+
+def test_a_refresh_does_not_revoke_the_older_access_token(oauth: _Client) -> None:
+    oauth.vendor.access_token_ttl_s = 100
+    old = _refresh(oauth, REFRESH_TOKEN).json()
+    oauth.clock.now += 50  # type: ignore[attr-defined]
+    new = _refresh(oauth, old["refresh_token"]).json()
+    assert oauth.accounts(token=old["access_token"]).status_code == 200
+    oauth.clock.now += 50  # type: ignore[attr-defined]
+    assert oauth.accounts(token=old["access_token"]).status_code == 401
+    assert oauth.accounts(token=new["access_token"]).status_code == 200
+
+
+def test_location_not_active_is_transient_and_the_same_refresh_token_works_later(oauth: _Client) -> None:
+    for _ in range(2):
+        paused = _refresh(oauth, INACTIVE_REFRESH_TOKEN)
+        assert paused.status_code == 400
+        assert paused.json() == {"statusCode": 400, "message": "Location is not active"}
+        assert INACTIVE_REFRESH_TOKEN in oauth.vendor.valid_refresh_tokens()
+    oauth.vendor.set_location_active(INACTIVE_LOCATION_ID, True)
+    body = _refresh(oauth, INACTIVE_REFRESH_TOKEN).json()
+    assert body["locationId"] == INACTIVE_LOCATION_ID
+    assert oauth.accounts(INACTIVE_LOCATION_ID, token=body["access_token"]).json()["results"]["accounts"] == []
+    # any location can be paused; its refresh token survives the pause
+    oauth.vendor.set_location_active(LOCATION_ID, False)
+    assert _refresh(oauth, REFRESH_TOKEN).json()["message"] == "Location is not active"
+    oauth.vendor.set_location_active(LOCATION_ID, True)
+    assert _refresh(oauth, REFRESH_TOKEN).status_code == 200
+
+
+def test_private_integration_token_is_still_accepted_next_to_oauth_tokens(oauth: _Client) -> None:
+    body = _refresh(oauth, REFRESH_TOKEN).json()
+    oauth.clock.now += 10 * 86400  # type: ignore[attr-defined]  PITs have no expiry
+    assert oauth.accounts(token=ACCESS_TOKEN).status_code == 200
+    assert oauth.accounts(BIG_LOCATION_ID, token=ACCESS_TOKEN).status_code == 200
+    assert oauth.accounts(token=body["access_token"]).status_code == 401
+
+
+def test_oauth_access_token_reaches_only_its_own_location(oauth: _Client) -> None:
+    body = _refresh(oauth, REFRESH_TOKEN).json()
+    denied = oauth.accounts(BIG_LOCATION_ID, token=body["access_token"])
+    assert denied.status_code == 403
+    assert denied.json() == {"statusCode": 403, "message": "The token does not have access to this location."}
+
+
+def test_oauth_rate_limit_budget_is_per_app_not_per_access_token(oauth: _Client) -> None:
+    first = _refresh(oauth, REFRESH_TOKEN).json()
+    before = int(oauth.accounts(token=first["access_token"]).headers["X-RateLimit-Remaining"])
+    second = _refresh(oauth, first["refresh_token"]).json()
+    after = int(oauth.accounts(token=second["access_token"]).headers["X-RateLimit-Remaining"])
+    assert after == before - 1
+
+
+@pytest.mark.parametrize(
+    "fields, status, message",
+    [
+        ({"client_id": None}, 400, "Missing parameter: clientId"),
+        ({"client_secret": None}, 400, "Missing parameter: clientSecret"),
+        ({"grant_type": None}, 400, "Missing parameter: grantType"),
+        ({"grant_type": "password"}, 400, "Invalid parameter: grantType"),
+        ({"refresh_token": None}, 400, "Missing parameter: refreshToken"),
+        ({"user_type": "Company"}, 400, "Invalid parameter: userType"),
+        ({"client_secret": "wrong"}, 401, "Invalid client: client credentials are invalid"),
+        ({"client_id": "someone-else"}, 401, "Invalid client: client credentials are invalid"),
+    ],
+)
+def test_token_call_parameter_and_client_errors_leave_the_refresh_token_valid(
+    oauth: _Client, fields: Dict[str, Optional[str]], status: int, message: str
+) -> None:
+    fields = {"refresh_token": REFRESH_TOKEN, **fields}
+    answer = _refresh(oauth, **fields)  # type: ignore[arg-type]
+    assert answer.status_code == status
+    assert answer.json()["message"] == message and answer.json()["statusCode"] == status
+    assert REFRESH_TOKEN in oauth.vendor.valid_refresh_tokens()
+
+
+def test_two_concurrent_refreshes_of_one_token_only_one_wins(oauth: _Client) -> None:
+    answers: List[requests.Response] = []
+    barrier = threading.Barrier(4)
+
+    def refresh() -> None:
+        barrier.wait()
+        answers.append(_refresh(oauth, REFRESH_TOKEN))
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 400, 400, 400]
+    assert len([t for t in oauth.vendor.valid_refresh_tokens() if t != INACTIVE_REFRESH_TOKEN]) == 1

@@ -8,6 +8,7 @@ OpenAPI specs ``social-media-posting.json`` for ``Version: 2021-07-28`` and ``so
 Endpoints
 - ``GET  /social-media-posting/{locationId}/accounts``  -> 200 ``AccountsListResponseDTO``
 - ``POST /social-media-posting/statistics?locationId=`` -> 201 (``Version: 2021-07-28``) / 200 (``Version: v3``)
+- ``POST /oauth/token`` (v1, form-encoded) -> 200 token set (api-notes-2 §5.1)
 
 Quirks reproduced on purpose, because the documentation says the real API has them
 - ``Authorization: Bearer <token>`` is required; a missing/unknown token answers 401
@@ -37,6 +38,46 @@ Quirks reproduced on purpose, because the documentation says the real API has th
 - Every answer carries ``X-RateLimit-Limit-Daily`` (200000), ``X-RateLimit-Daily-Remaining``,
   ``X-RateLimit-Interval-Milliseconds`` (10000), ``X-RateLimit-Max`` (100), ``X-RateLimit-Remaining`` [DOC];
   the limits are counted per token (app) per location [DOC "per app per resource"].
+
+OAuth 2.0, v1 token endpoint (api-notes-2 §5.1, §5.4-5.6)
+- ``POST /oauth/token``, ``application/x-www-form-urlencoded``, snake_case fields ``client_id``, ``client_secret``,
+  ``grant_type=refresh_token``, ``refresh_token``, ``user_type=Location``; no ``Version`` header needed [DOC]. The test
+  app is ``CLIENT_ID``/``CLIENT_SECRET``; ``REFRESH_TOKEN`` is the first refresh token of ``LOCATION_ID``.
+- Success 200: ``access_token``, ``token_type: "Bearer"``, ``expires_in`` (86399 by default), ``refresh_token``,
+  ``scope`` (snake_case) next to ``userType``, ``locationId``, ``companyId``, ``userId``, ``planId`` (camelCase) [DOC].
+- Refresh tokens are SINGLE-USE: each success returns a new one and kills the one used; a used, unknown, revoked
+  or older-than-a-year one -> 400 ``{"statusCode":400,"message":"Invalid grant: refresh token is invalid"}``, with no
+  OAuth ``error`` key [DOC].
+- ``INACTIVE_REFRESH_TOKEN`` belongs to ``INACTIVE_LOCATION_ID``, whose location is paused: 400
+  ``{"statusCode":400,"message":"Location is not active"}`` and the token STAYS valid ("the same refresh token can be
+  used" once the location is active again) [DOC]. ``set_location_active(location_id, True)`` reactivates it; any
+  location (``LOCATION_ID`` too) can be paused the same way.
+- Access tokens live ``expires_in`` seconds on the vendor clock; a refresh does NOT revoke the older access
+  tokens, they simply run out [INFERRED: nothing says a refresh revokes them; the vendor only says "save the new
+  access token and refresh token"]. An expired OAuth access token -> the same 401 UnauthorizedDTO as an unknown
+  token [DOC body]. Private Integration Tokens (``ACCESS_TOKEN``, ``SECOND_ACCESS_TOKEN``) keep working unchanged:
+  static, no expiry [DOC].
+- Rate limits of OAuth calls are counted per app (``CLIENT_ID``) per location, not per access token, so a refresh
+  does not buy a fresh budget [DOC "per app per resource"]. PITs count per token (each PIT is its own app).
+- Error bodies [DOC wording where printed; INFERRED where marked]:
+  * a missing ``client_id``/``client_secret``/``grant_type`` -> 400 ``"Missing parameter: clientId"`` /
+    ``"Missing parameter: clientSecret"`` / ``"Missing parameter: grantType"``; ``grant_type=refresh_token`` without
+    ``refresh_token`` -> 400 ``"Missing parameter: refreshToken"``. The vendor prints only ``"Missing parameter:
+    clientId"`` and ``"Invalid parameter: grantType"`` (v3 camelCase names); the v1 wording is [UNKNOWN], so the
+    printed camelCase names are used for every field [INFERRED extension of the printed pattern].
+  * ``grant_type`` outside ``refresh_token`` (``authorization_code``, ``client_credentials`` or anything else) ->
+    400 ``"Invalid parameter: grantType"``: only the refresh grant is emulated [emulator limit].
+  * ``user_type`` other than ``Location`` (absent = Location) -> 400 ``"Invalid parameter: userType"`` [INFERRED].
+  * a wrong ``client_id`` or ``client_secret`` -> 401 ``{"statusCode":401,"message":"Invalid client: client
+    credentials are invalid","error":"Unauthorized"}`` [INFERRED: no page prints this case; the UnauthorizedDTO
+    shape and the "Invalid <thing>: ..." wording of the printed messages].
+  * checked in this order: missing fields, grant type, client credentials, refresh token, user type, location.
+- A JSON body (``application/json``) with the same snake_case fields is read too [INFERRED: the server is NestJS,
+  which parses both; the v1 spec declares only the form]. The v3 token variant (camelCase, ``Version: v3``) is not
+  emulated: its real URL is [UNKNOWN] (api-notes-2 §5.2).
+- The token endpoint carries no ``X-RateLimit-*`` headers and is not rate limited [INFERRED: not documented].
+- Tokens are opaque 32-hex strings like the vendor's examples, derived from a per-instance counter: a fresh
+  emulator mints the same sequence (reproducible), never the same token twice.
 
 [INFERRED] choices (not documented; chosen to be plausible, change them here if the vendor says otherwise)
 - Missing ``Version`` header -> 401 ``{"statusCode":401,"message":"version header was not found.","error":"Unauthorized"}``;
@@ -71,8 +112,13 @@ Quirks reproduced on purpose, because the documentation says the real API has th
 - Account ``type`` values: instagram/tiktok business ``business``, youtube ``channel``, pinterest ``profile`` (pinterest
   is supported whatever its type: only LinkedIn and TikTok are restricted by type).
 
-Test hooks (not vendor API): ``HighLevelEmulator.clock`` (monotonic seconds, for the rate limiter) and
-``HighLevelEmulator.today`` (UTC date) may be replaced on an instance; ``reset_rate_limits()`` clears the counters.
+Test hooks (not vendor API): ``HighLevelEmulator.clock`` (monotonic seconds, for the rate limiter and token
+expiry; also ``HighLevelEmulator(clock=...)``) and ``HighLevelEmulator.today`` (UTC date) may be replaced on an
+instance; ``reset_rate_limits()`` clears the counters. OAuth: ``access_token_ttl_s`` (constructor argument and
+attribute; read when a token is minted), ``valid_refresh_tokens()`` (every refresh token that works now, oldest
+first), ``current_refresh_token(location_id)`` (the one for a location, or None), ``token_calls`` (how many
+``/oauth/token`` requests were answered), ``set_location_active(location_id, active)``,
+``revoke_refresh_token(token)``, ``reset_oauth()`` (back to the initial tokens, counters and locations).
 """
 from __future__ import annotations
 
@@ -85,6 +131,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import parse_qs
 
 from .base import Request, Response, Vendor
 
@@ -99,6 +146,23 @@ UNKNOWN_LOCATION_ID = "Zq8UnknownLoc0000000"
 
 TOKENS[ACCESS_TOKEN] = (LOCATION_ID, BIG_LOCATION_ID)
 TOKENS[SECOND_ACCESS_TOKEN] = (LOCATION_ID,)
+
+INACTIVE_LOCATION_ID = "pK3sPausedLoc7Qw2XyZ"  # a paused sub-account: no connected accounts
+
+# OAuth (v1 token endpoint): the emulator's test app, never a real one
+CLIENT_ID = "6650f1d2c3b4a59e8f7d1c2b-lx3k9q2m"
+CLIENT_SECRET = "3c9f2e1a-7b4d-4e8f-a6c5-91d2e0b7f483"
+REFRESH_TOKEN = "f0c4b2e8a61d4e3f9b7c5a2d8e1f6b30"  # the first refresh token of LOCATION_ID
+INACTIVE_REFRESH_TOKEN = "9e2d7c1b5a4f4e8d8c3b6a1f0e9d2c71"  # INACTIVE_LOCATION_ID's; "Location is not active"
+COMPANY_ID = "Cmp7Hq2LxA9vTk4RzW1e"
+OAUTH_USER_ID = "Usr3Kd8PqN5wXb2YtM6c"
+PLAN_ID = "Pln2Gv6RsJ8aLc4NhQ0u"
+OAUTH_SCOPE = "socialplanner/account.readonly socialplanner/statistics.readonly socialplanner/post.readonly"
+DEFAULT_ACCESS_TOKEN_TTL_S = 86399
+REFRESH_TOKEN_LIFETIME_S = 365 * 86400
+INVALID_GRANT_BODY = {"statusCode": 400, "message": "Invalid grant: refresh token is invalid"}
+LOCATION_NOT_ACTIVE_BODY = {"statusCode": 400, "message": "Location is not active"}
+INVALID_CLIENT_BODY = {"statusCode": 401, "message": "Invalid client: client credentials are invalid", "error": "Unauthorized"}
 
 VERSION_V1 = "2021-07-28"
 VERSION_V3 = "v3"
@@ -479,6 +543,19 @@ def _parse_range(value: Any, name: str) -> List[date]:
     return days_between(start, end)
 
 
+def _token_form(request: Request) -> Dict[str, str]:
+    """The token call's fields: the form body (v1), or a JSON object with the same names."""
+    content_type = (request.header("Content-Type") or "").lower()
+    if "json" in content_type:
+        try:
+            body = request.json()
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in body.items() if v is not None} if isinstance(body, dict) else {}
+    fields = parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {k: v[0] for k, v in fields.items() if v}
+
+
 class _RateLimiter:
     """Sliding 10 s burst window and a per-UTC-day budget, per (token, location)."""
 
@@ -533,14 +610,27 @@ class HighLevelEmulator(Vendor):
     ACCOUNTS_PATH = "/social-media-posting/{locationId}/accounts"
     STATISTICS_PATH = "/social-media-posting/statistics"
 
-    def __init__(self, scale: int = 1, now: Optional[datetime] = None) -> None:
+    OAUTH_TOKEN_PATH = "/oauth/token"
+
+    def __init__(
+        self,
+        scale: int = 1,
+        now: Optional[datetime] = None,
+        clock: Optional[Callable[[], float]] = None,
+        access_token_ttl_s: int = DEFAULT_ACCESS_TOKEN_TTL_S,
+    ) -> None:
         super().__init__(scale, now)
-        self.clock: Callable[[], float] = time.monotonic
+        self.clock: Callable[[], float] = clock or time.monotonic
         self.today: Callable[[], date] = lambda: self.now().date()
+        self.access_token_ttl_s = access_token_ttl_s
         self._limiter = _RateLimiter()
         self._accounts: Dict[str, List[Account]] = {
             loc: build_accounts(loc, self.scale) for loc in (LOCATION_ID, BIG_LOCATION_ID)
         }
+        self._accounts[INACTIVE_LOCATION_ID] = []
+        self._oauth_lock = threading.Lock()
+        self._minted = 0  # never reset: no token is minted twice in an instance's life
+        self.reset_oauth()
 
     # -- helpers usable by tests ------------------------------------------------------------------------
     def accounts(self, location_id: str) -> List[Account]:
@@ -549,10 +639,51 @@ class HighLevelEmulator(Vendor):
     def reset_rate_limits(self) -> None:
         self._limiter.reset()
 
+    def reset_oauth(self) -> None:
+        """Back to the initial OAuth state: ``REFRESH_TOKEN`` and ``INACTIVE_REFRESH_TOKEN`` valid, no access tokens,
+        ``INACTIVE_LOCATION_ID`` paused, every other location active, ``token_calls`` 0."""
+        with self._oauth_lock:
+            now = self.clock()
+            # refresh token -> (location, minted at); insertion order = oldest first
+            self._refresh: Dict[str, Tuple[str, float]] = {
+                REFRESH_TOKEN: (LOCATION_ID, now), INACTIVE_REFRESH_TOKEN: (INACTIVE_LOCATION_ID, now),
+            }
+            self._access: Dict[str, Tuple[str, float]] = {}  # access token -> (location, expires at)
+            self._inactive = {INACTIVE_LOCATION_ID}
+            self.token_calls = 0
+
+    def valid_refresh_tokens(self) -> List[str]:
+        """Every refresh token that would work now (used ones are gone), oldest first."""
+        with self._oauth_lock:
+            now = self.clock()
+            return [t for t, (_, minted) in self._refresh.items() if now - minted < REFRESH_TOKEN_LIFETIME_S]
+
+    def current_refresh_token(self, location_id: str = LOCATION_ID) -> Optional[str]:
+        """The newest valid refresh token of a location (None if there is none)."""
+        with self._oauth_lock:
+            now = self.clock()
+            mine = [t for t, (loc, minted) in self._refresh.items() if loc == location_id and now - minted < REFRESH_TOKEN_LIFETIME_S]
+        return mine[-1] if mine else None
+
+    def revoke_refresh_token(self, token: str) -> None:
+        """As if the app were uninstalled: the token answers ``Invalid grant`` from now on."""
+        with self._oauth_lock:
+            self._refresh.pop(token, None)
+
+    def set_location_active(self, location_id: str, active: bool = True) -> None:
+        """Pause (``active=False``) or reactivate a location: a refresh for a paused one is ``Location is not active``."""
+        with self._oauth_lock:
+            if active:
+                self._inactive.discard(location_id)
+            else:
+                self._inactive.add(location_id)
+
     # -- dispatch -----------------------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
         path = request.path[len(self.prefix) :] or "/"
         parts = [p for p in path.split("/") if p]
+        if request.method == "POST" and parts == ["oauth", "token"]:
+            return self._oauth_token(request)
         route: Optional[str] = None
         location: str = ""
         if request.method == "GET" and len(parts) == 3 and parts[0] == "social-media-posting" and parts[2] == "accounts":
@@ -560,7 +691,8 @@ class HighLevelEmulator(Vendor):
         elif request.method == "POST" and parts == ["social-media-posting", "statistics"]:
             route, location = "statistics", request.param("locationId") or ""
 
-        token = self._token(request)
+        auth = self._token(request)
+        token = auth[0] if auth else None
         key = (token or "", location)
         today = self.today()
         if route is None:
@@ -576,20 +708,76 @@ class HighLevelEmulator(Vendor):
         if not admitted:
             response = Response(429, dict(TOO_MANY_REQUESTS_BODY))
         else:
-            response = self._authorized(request, route, token, location, today)
+            assert auth is not None
+            response = self._authorized(request, route, auth[1], location, today)
         response.headers.update(headers)
         return response
 
-    @staticmethod
-    def _token(request: Request) -> Optional[str]:
+    def _token(self, request: Request) -> Optional[Tuple[str, Tuple[str, ...]]]:
+        """(rate-limit key, the locations it may access) for a PIT or a live OAuth access token; None otherwise."""
         auth = (request.header("Authorization") or "").strip()
         scheme, _, token = auth.partition(" ")
         token = token.strip()
-        if scheme.lower() != "bearer" or token not in TOKENS:
+        if scheme.lower() != "bearer":
             return None
-        return token
+        if token in TOKENS:
+            return token, TOKENS[token]
+        with self._oauth_lock:
+            minted = self._access.get(token)
+            if minted is None or self.clock() >= minted[1]:
+                return None
+            return CLIENT_ID, (minted[0],)
 
-    def _authorized(self, request: Request, route: str, token: str, location: str, today: date) -> Response:
+    # -- POST /oauth/token (v1) -------------------------------------------------------------------------------
+    def _oauth_token(self, request: Request) -> Response:
+        with self._oauth_lock:
+            self.token_calls += 1
+            return self._refresh_grant(_token_form(request))
+
+    def _refresh_grant(self, form: Dict[str, str]) -> Response:
+        """The v1 refresh grant; called with ``_oauth_lock`` held, so two refreshes of one token cannot both win."""
+        for field_name, printed in (("client_id", "clientId"), ("client_secret", "clientSecret"), ("grant_type", "grantType")):
+            if not form.get(field_name):
+                return Response(400, {"statusCode": 400, "message": f"Missing parameter: {printed}"})
+        if form["grant_type"] != "refresh_token":
+            return Response(400, {"statusCode": 400, "message": "Invalid parameter: grantType"})
+        if form["client_id"] != CLIENT_ID or form["client_secret"] != CLIENT_SECRET:
+            return Response(401, dict(INVALID_CLIENT_BODY))
+        refresh_token = form.get("refresh_token")
+        if not refresh_token:
+            return Response(400, {"statusCode": 400, "message": "Missing parameter: refreshToken"})
+        if form.get("user_type", "Location") != "Location":
+            return Response(400, {"statusCode": 400, "message": "Invalid parameter: userType"})
+        now = self.clock()
+        known = self._refresh.get(refresh_token)
+        if known is None or now - known[1] >= REFRESH_TOKEN_LIFETIME_S:
+            return Response(400, dict(INVALID_GRANT_BODY))
+        location = known[0]
+        if location in self._inactive:
+            return Response(400, dict(LOCATION_NOT_ACTIVE_BODY))  # transient: the token stays valid
+        ttl = int(self.access_token_ttl_s)
+        access_token, new_refresh = self._mint("access"), self._mint("refresh")
+        del self._refresh[refresh_token]  # single-use
+        self._refresh[new_refresh] = (location, now)
+        self._access[access_token] = (location, now + ttl)
+        return Response(200, {
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": ttl,
+            "refresh_token": new_refresh,
+            "scope": OAUTH_SCOPE,
+            "userType": "Location",
+            "locationId": location,
+            "companyId": COMPANY_ID,
+            "userId": OAUTH_USER_ID,
+            "planId": PLAN_ID,
+        })
+
+    def _mint(self, kind: str) -> str:
+        self._minted += 1
+        return _digest(f"highlevel:oauth:{kind}:{self._minted}")[:32]
+
+    def _authorized(self, request: Request, route: str, allowed: Tuple[str, ...], location: str, today: date) -> Response:
         version = request.header("Version")
         if version is None or not version.strip():
             return Response(401, {"statusCode": 401, "message": "version header was not found.", "error": "Unauthorized"})
@@ -598,7 +786,7 @@ class HighLevelEmulator(Vendor):
             return Response(401, {"statusCode": 401, "message": "version header is invalid", "error": "Unauthorized"})
         if route == "statistics" and not location:
             return _unprocessable(["locationId should not be empty", "locationId must be a string"])
-        if location not in TOKENS[token] or location not in self._accounts:
+        if location not in allowed or location not in self._accounts:
             return Response(403, dict(NO_LOCATION_ACCESS_BODY))
         if route == "accounts":
             return self._list_accounts(location, today)
