@@ -12,11 +12,15 @@ from social_analytics_emulator.base import Request
 from social_analytics_emulator.postpost import (
     ADVERTISED_RATE_LIMIT,
     API_KEY,
+    EXPIRED_TOKEN_ID,
     LINKEDIN_IDS,
     LINKEDIN_RAW_IDS,
     METRICS,
     NO_API_ACCESS_KEY,
+    OPENAPI_ERRORS_ID,
     ORPHAN_KEY,
+    SECOND_ACCOUNT_KEY,
+    SECOND_ACCOUNT_LINKEDIN_IDS,
     TWITTER_ID,
     PostPostEmulator,
 )
@@ -495,6 +499,8 @@ def test_followers_lifetime_and_daily(api: Api) -> None:
 
 
 def test_profile_summary(api: Api) -> None:
+    """Changed with api-notes-2 §4.2: the old answer had ``totalMembersReached: null`` AND an errors entry for it,
+    which the docs rule out (a failed fetch is written as 0; null means only that LinkedIn answered -1)."""
     ok = api.post("/linkedin-profile-summary", {"platformId": LINKEDIN_IDS[0]}).json()
     assert ok["success"] is True
     assert set(ok["profile"]["posts"]) == {"totalImpressions", "totalMembersReached", "totalReactions",
@@ -502,4 +508,152 @@ def test_profile_summary(api: Api) -> None:
     partial = api.post("/linkedin-profile-summary", {"platformId": LINKEDIN_IDS[1]}).json()
     assert partial["success"] is False and partial["partialData"] is True
     assert partial["profile"]["posts"]["totalMembersReached"] is None
-    assert partial["errors"] == [{"metric": "post_MEMBERS_REACHED", "error": "Failed to fetch members_reached count"}]
+    assert partial["errors"] == [{"metric": "post_RESHARE", "error": "Failed to fetch reshare count"}]
+
+
+SECOND = {"x-api-key": SECOND_ACCOUNT_KEY}
+
+
+def _window(days: int) -> Dict[str, Any]:
+    today = _today()
+    return {"start": _ymd(today - timedelta(days=days)), "end": _ymd(today)}
+
+
+def test_followers_lifetime_is_the_documented_shape_and_cached_for_30_minutes(api: Api) -> None:
+    ask = {"platformId": LINKEDIN_IDS[0], "period": "lifetime"}
+    first = api.post("/linkedin-followers", ask)
+    assert first.status_code == 200
+    assert set(first.json()) == {"success", "followersCount", "cached"} and first.json()["cached"] is False
+    api.clock.offset = 29 * 60
+    again = api.post("/linkedin-followers", {**ask, "period": "Lifetime"}).json()
+    assert again["cached"] is True and again["followersCount"] == first.json()["followersCount"]
+    api.clock.offset = 31 * 60
+    assert api.post("/linkedin-followers", ask).json()["cached"] is False
+
+
+def test_followers_daily_counts_are_gains_summing_to_total_growth_and_agree_with_lifetime(api: Api) -> None:
+    daily = api.post("/linkedin-followers", {"platformId": LINKEDIN_IDS[0], "period": "DAILY", "dateRange": _window(30)})
+    body = daily.json()
+    assert daily.status_code == 200 and set(body) == {"success", "data", "totalGrowth", "cached"}
+    assert [set(row) for row in body["data"]] == [{"date", "count"}] * 30
+    assert all(row["count"] >= 0 for row in body["data"])
+    assert body["totalGrowth"] == sum(row["count"] for row in body["data"])
+    assert body["data"][-1]["date"] == (_today() - timedelta(days=1)).isoformat()  # end exclusive, past days only
+    again = api.post("/linkedin-followers", {"platformId": LINKEDIN_IDS[0], "period": "daily", "dateRange": _window(30)})
+    assert again.json()["cached"] is True
+    # lifetime count, profile-summary total and period growth are the same numbers
+    lifetime = api.post("/linkedin-followers", {"platformId": LINKEDIN_IDS[0]}).json()["followersCount"]
+    summary = api.post("/linkedin-profile-summary", {"platformId": LINKEDIN_IDS[0], "dateRange": _window(30)}).json()
+    assert summary["profile"]["followers"] == {"total": lifetime, "periodGrowth": body["totalGrowth"]}
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({}, "platformId is required"),
+        ({"platformId": None}, "platformId is required"),
+        ({"platformId": 42}, "platformId must be a string"),
+        ({"platformId": ""}, "Invalid platformId"),
+        ({"platformId": "   "}, "Invalid platformId"),
+        ({"platformId": LINKEDIN_IDS[0], "period": 1}, "period must be a string"),
+        ({"platformId": LINKEDIN_IDS[0], "period": "weekly"}, "Invalid period. Must be one of: lifetime, daily"),
+        ({"platformId": LINKEDIN_IDS[0], "period": "daily"}, "dateRange is required for daily period"),
+        ({"platformId": LINKEDIN_IDS[0], "period": "daily", "dateRange": "2025-01-01"}, "dateRange must be an object"),
+        ({"platformId": LINKEDIN_IDS[0], "period": "daily", "dateRange": {"start": {"year": 2025, "month": 1, "day": 1}}},
+         "dateRange must have both 'start' and 'end' objects"),
+        ({"platformId": LINKEDIN_IDS[0], "period": "daily",
+          "dateRange": {"start": {"year": 2025, "month": 1}, "end": {"year": 2025, "month": 2, "day": 1}}},
+         "dateRange.start and dateRange.end must have: year, month, day"),
+    ],
+)
+def test_followers_documented_400_messages(api: Api, body: Dict[str, Any], message: str) -> None:
+    answer = api.post("/linkedin-followers", body)
+    assert answer.status_code == 400 and answer.json() == {"error": message}
+
+
+def test_followers_unknown_connection_is_404_and_expired_linkedin_token_is_500(api: Api) -> None:
+    for platform_id in ("linkedin-nobody", TWITTER_ID, OPENAPI_ERRORS_ID):  # the last belongs to the other account
+        answer = api.post("/linkedin-followers", {"platformId": platform_id})
+        assert answer.status_code == 404 and answer.json() == {"error": "LinkedIn connection not found"}
+    expired = api.post("/linkedin-followers", {"platformId": EXPIRED_TOKEN_ID}, headers=SECOND)
+    assert expired.status_code == 500 and expired.json() == {"error": "Failed to fetch LinkedIn followers statistics"}
+    assert api.post("/linkedin-followers", {"platformId": OPENAPI_ERRORS_ID}, headers=SECOND).status_code == 200
+
+
+def test_profile_summary_period_growth_only_with_a_date_range(api: Api) -> None:
+    without = api.post("/linkedin-profile-summary", {"platformId": LINKEDIN_IDS[0]}).json()
+    assert without == {"success": True, "profile": without["profile"]}
+    assert set(without["profile"]["followers"]) == {"total"}
+    assert all(isinstance(v, int) for v in without["profile"]["posts"].values())
+    within = api.post("/linkedin-profile-summary", {"platformId": LINKEDIN_IDS[0], "dateRange": _window(7)}).json()
+    assert set(within["profile"]["followers"]) == {"total", "periodGrowth"}
+    bad = api.post("/linkedin-profile-summary", {"platformId": LINKEDIN_IDS[0], "dateRange": {"start": _ymd(_today())}})
+    assert bad.status_code == 400 and bad.json() == {"error": "dateRange must have both 'start' and 'end' objects"}
+
+
+def test_profile_summary_failed_metric_is_zero_listed_as_object_and_null_only_for_minus_one(api: Api) -> None:
+    answer = api.post("/linkedin-profile-summary", {"platformId": LINKEDIN_IDS[1], "dateRange": _window(30)})
+    body = answer.json()
+    assert answer.status_code == 200 and body["success"] is False and body["partialData"] is True
+    posts = body["profile"]["posts"]
+    assert posts["totalReshares"] == 0  # the failed fetch: 0, not null
+    assert posts["totalMembersReached"] is None  # LinkedIn's -1: null, and not in errors
+    assert body["errors"] == [{"metric": "post_RESHARE", "error": "Failed to fetch reshare count"}]
+    assert isinstance(posts["totalImpressions"], int) and posts["totalImpressions"] > 0
+    assert "periodGrowth" in body["profile"]["followers"]
+
+
+def test_profile_summary_openapi_variant_lists_errors_as_strings(api: Api) -> None:
+    answer = api.post("/linkedin-profile-summary", {"platformId": OPENAPI_ERRORS_ID}, headers=SECOND)
+    body = answer.json()
+    assert answer.status_code == 200 and body["success"] is False and body["partialData"] is True
+    assert body["errors"] == ["Failed to fetch followers"]
+    assert body["profile"]["followers"] == {"total": 0}  # the failed follower count, written as 0
+    assert all(isinstance(v, int) for v in body["profile"]["posts"].values())
+
+
+def test_profile_summary_all_fetches_failed_is_502_with_every_metric_in_errors(api: Api) -> None:
+    answer = api.post("/linkedin-profile-summary", {"platformId": EXPIRED_TOKEN_ID}, headers=SECOND)
+    assert answer.status_code == 502
+    body = answer.json()
+    assert set(body) == {"success", "error", "errors"} and body["success"] is False
+    assert body["error"] == "Failed to fetch LinkedIn profile data"
+    assert [e["metric"] for e in body["errors"]] == [
+        "followersLifetime", "post_IMPRESSION", "post_MEMBERS_REACHED", "post_REACTION", "post_COMMENT", "post_RESHARE"]
+    assert body["errors"][0] == {"metric": "followersLifetime", "error": "Failed to fetch follower count"}
+    with_range = api.post("/linkedin-profile-summary", {"platformId": EXPIRED_TOKEN_ID, "dateRange": _window(7)}, headers=SECOND)
+    assert {"metric": "followersPeriod", "error": "Failed to fetch follower growth"} in with_range.json()["errors"]
+
+
+def test_test_connection_is_http_200_for_ok_and_for_error(api: Api) -> None:
+    keys = {"status", "message", "permissions", "tokenExpiresIn", "lastSuccessfulPost", "lastError"}
+    ok = api.post(f"/test-connection/{LINKEDIN_IDS[0]}", None)
+    assert ok.status_code == 200 and set(ok.json()) == keys
+    assert ok.json()["status"] == "ok" and "r_member_profileAnalytics" in ok.json()["permissions"]
+    assert ok.json()["lastSuccessfulPost"] is not None and ok.json()["lastError"] is None
+    listed = {c["platformId"]: c for c in api.get("/platform-connections").json()["connections"]}
+    assert ok.json()["tokenExpiresIn"] == listed[LINKEDIN_IDS[0]]["tokenExpiresIn"]
+    twitter = api.post(f"/test-connection/{TWITTER_ID}", {}).json()
+    assert twitter["status"] == "ok" and twitter["lastError"] == listed[TWITTER_ID]["lastError"]
+    error = api.post(f"/test-connection/{EXPIRED_TOKEN_ID}", None, headers=SECOND)
+    assert error.status_code == 200 and set(error.json()) == keys
+    assert error.json()["status"] == "error" and error.json()["tokenExpiresIn"] == "expired"
+    assert error.json()["lastError"]["message"]
+
+
+def test_test_connection_unknown_connection_is_404(api: Api) -> None:
+    for platform_id, headers in (("linkedin-nobody", HEADERS), (EXPIRED_TOKEN_ID, HEADERS), (LINKEDIN_IDS[0], SECOND)):
+        answer = api.post(f"/test-connection/{platform_id}", None, headers=headers)
+        assert answer.status_code == 404 and answer.json() == {"error": "Connection not found"}
+
+
+def test_second_account_has_its_own_connections_and_no_posts(api: Api) -> None:
+    connections = api.get("/platform-connections", headers=SECOND).json()["connections"]
+    assert [c["platformId"] for c in connections] == list(SECOND_ACCOUNT_LINKEDIN_IDS)
+    assert {c["platformId"]: c["tokenStatus"] for c in connections}[EXPIRED_TOKEN_ID] == "expired"
+    assert api.get("/list-posts", headers=SECOND).json()["posts"] == []
+    group = api.get("/list-posts").json()["posts"][0]["postGroupId"]
+    assert api.get(f"/get-post/{group}", headers=SECOND).status_code == 404
+    stats = api.post("/linkedin-account-statistics", {"platformId": EXPIRED_TOKEN_ID, "queryTypes": ["IMPRESSION"]},
+                     headers=SECOND).json()
+    assert stats["success"] is False and stats["metrics"] == {"IMPRESSION": None}

@@ -5,7 +5,7 @@ vendor's documentation only; where the documentation is silent the choice is mar
 
 Endpoints: ``GET /platform-connections``, ``GET /list-posts``, ``GET /get-post/{postGroupId}``,
 ``POST /linkedin-post-statistics``, ``POST /linkedin-account-statistics``, ``POST /linkedin-followers``,
-``POST /linkedin-profile-summary``. Anything else (including the documented-as-missing ``/linkedin-posts``,
+``POST /linkedin-profile-summary``, ``POST /test-connection/{platformId}``. Anything else (including the documented-as-missing ``/linkedin-posts``,
 ``/linkedin-post-comments``, ``/linkedin-post-reactions``) answers 404 ``{"error": "Not found"}``.
 
 Quirks reproduced on purpose, because the documentation says the real API has them
@@ -118,20 +118,59 @@ Rate limits (PostPost: "planned, not enforced"; Publora: documented headers and 
   dates"``; end not after start → 400 ``"Invalid dateRange: end must be after start"``; more than 365 days → 400
   ``"Invalid dateRange: the range cannot exceed 365 days"`` (as if forwarded from LinkedIn).
 
-``POST /linkedin-followers`` (api-notes §4.5)
-- ``{platformId, period: "lifetime" | "daily" (case-insensitive), dateRange}``; lifetime →
-  ``{"success", "followersCount", "cached"}``; daily → ``{"success", "data": [{"date": "YYYY-MM-DD", "count": net new
-  followers}], "totalGrowth", "cached"}``; 30-minute cache. [INFERRED] default period lifetime; invalid period →
-  400 ``"Invalid period. Must be one of: lifetime, daily"``; daily without dateRange → 400 ``"dateRange is required
-  for daily period"``; same dateRange rules and past-days-only rows as account statistics. ``followersCount`` ==
-  base + the sum of all daily growth up to yesterday.
+``POST /linkedin-followers`` (api-notes-2 §4.1)
+- Body ``{platformId, period: "lifetime" (default) | "daily", dateRange}``; ``period`` case-insensitive [DOC].
+  Lifetime → ``{"success": true, "followersCount": N, "cached": bool}``; daily → ``{"success": true, "data":
+  [{"date": "YYYY-MM-DD", "count": new followers that day}], "totalGrowth": Σcount, "cached": bool}`` [DOC].
+  ``count`` is a gain (never negative), not a running total; ``followersCount`` == the account's base + every daily
+  gain up to yesterday, so lifetime, daily and the profile summary agree.
+- 400s, in this order, bodies ``{"error": …}`` [DOC table]: ``platformId is required`` (absent/null) · ``platformId
+  must be a string`` · ``Invalid platformId`` (empty or blank) · ``period must be a string`` · ``Invalid period. Must
+  be one of: lifetime, daily`` · ``dateRange is required for daily period`` · ``dateRange must be an object`` ·
+  ``dateRange must have both 'start' and 'end' objects`` · ``dateRange.start and dateRange.end must have: year,
+  month, day``. Any other non-empty platformId passes validation and, if it is not a LinkedIn connection of the
+  key's account, gets 404 ``LinkedIn connection not found`` [DOC]. A connection whose LinkedIn token has expired
+  gets 500 ``Failed to fetch LinkedIn followers statistics`` [DOC message; the trigger is INFERRED].
+- 30-minute cache: a repeat within 30 minutes (injectable clock) is ``cached: true`` [DOC]. [INFERRED] key: (connection,
+  period, range for daily, UTC day); a lifetime call ignores ``dateRange`` (validated, not used).
+- [UNKNOWN] → chosen: ``end`` EXCLUSIVE (as account statistics), one row per day with data, days without growth sent
+  as ``0``, only past days (up to yesterday), at most 365 days (the account-statistics rules).
 
-``POST /linkedin-profile-summary`` (api-notes §4.5)
+``POST /linkedin-profile-summary`` (api-notes-2 §4.2)
 - ``{"success": true, "profile": {"followers": {"total", "periodGrowth"}, "posts": {"totalImpressions",
-  "totalMembersReached", "totalReactions", "totalComments", "totalReshares"}}}`` over ``dateRange`` ([INFERRED]
-  default: last 30 full days). For account 2 reach is unavailable → ``success: false, partialData: true``,
-  ``totalMembersReached: null`` and ``errors: [{"metric": "post_MEMBERS_REACHED", "error": "Failed to fetch
-  members_reached count"}]``.
+  "totalMembersReached", "totalReactions", "totalComments", "totalReshares"}}}``; ``periodGrowth`` ONLY when
+  ``dateRange`` is sent [DOC]. Same platformId / dateRange 400s as followers [DOC]. [INFERRED] without ``dateRange``
+  the ``posts.*`` cover the last 30 full days. No ``cached`` flag and no cache [DOC: the page has none].
+- ``posts.*`` is ``null`` only where LinkedIn answers -1: ``LINKEDIN_IDS[1]``'s ``totalMembersReached`` (the same -1 as its
+  account statistics), with NO errors entry [DOC].
+- PARTIAL FAILURE (HTTP 200): ``success: false, partialData: true``, each failed metric written as ``0`` (NOT null)
+  and listed in ``errors`` [DOC]. Metric keys ``followersLifetime, followersPeriod, post_IMPRESSION,
+  post_MEMBERS_REACHED, post_REACTION, post_COMMENT, post_RESHARE``, messages ``Failed to fetch follower count``,
+  ``Failed to fetch follower growth``, ``Failed to fetch <impression|members_reached|reaction|comment|reshare> count``
+  [DOC]. Which fetch fails is fixed per connection [INFERRED]:
+  * ``LINKEDIN_IDS[1]``: the reshare fetch → ``totalReshares: 0`` and ``{"metric": "post_RESHARE", "error": "Failed to
+    fetch reshare count"}`` (next to the null reach: the client must tell null-by--1 from 0-by-failure);
+  * ``OPENAPI_ERRORS_ID`` (``SECOND_ACCOUNT_KEY``): the follower-count fetch → ``followers.total: 0`` and errors in the
+    OpenAPI spec's form, an array of STRINGS: ``["Failed to fetch followers"]`` (the spec's example) [DOC: the spec
+    and the docs page disagree; both are served so the client must take both].
+- ALL FETCHES FAILED → HTTP 502 ``{"success": false, "error": "Failed to fetch LinkedIn profile data", "errors": [one
+  object per attempted metric]}`` [DOC]. Trigger [INFERRED]: ``EXPIRED_TOKEN_ID`` (``SECOND_ACCOUNT_KEY``), whose
+  LinkedIn token expired. The docs page's wording is used (the OpenAPI example says ``"All requests failed"``).
+
+``POST /test-connection/{platformId}`` (api-notes-2 §4.3)
+- HTTP 200 for both outcomes: ``{"status": "ok" | "error", "message", "permissions": [...], "tokenExpiresIn",
+  "lastSuccessfulPost", "lastError"}`` [DOC keys]; 404 ``{"error": "Connection not found"}`` for a platformId that is
+  not one of the key's connections [DOC status; the message is INFERRED].
+- [INFERRED] ``status: "error"`` only for an expired platform token (``EXPIRED_TOKEN_ID``: message ``"Access token has
+  expired. Please reconnect your account."``, ``permissions: []``); ``"ok"`` otherwise (message ``"Connection is
+  working"``), even with a ``lastError`` from an old publishing attempt (the X connection). LinkedIn permissions are
+  the docs' example list; X's are ``tweet.read, tweet.write, users.read, offline.access``. ``tokenExpiresIn``,
+  ``lastSuccessfulPost`` and ``lastError`` are the connection's ``/platform-connections`` values.
+
+``SECOND_ACCOUNT_KEY``: another PostPost account [INFERRED data set]: its own ``/platform-connections``
+(``OPENAPI_ERRORS_ID``, ``EXPIRED_TOKEN_ID``, the latter ``tokenStatus: "expired"``), no posts (``/list-posts`` empty,
+``/get-post`` 404), and the main account's connections are 404 for it (and its connections for the main key).
+Account statistics of the expired connection fail every metric (LinkedIn refuses the token).
 
 Other [INFERRED] choices
 - Authentication is checked before routing (an unknown path with a bad key is a 401); trailing slashes are ignored;
@@ -171,7 +210,14 @@ API_KEY = "sk_lz8k2mq4_3fa91c7e5b2d.9e4c1a7f3b8d2e6a0c5f9b1d4e8a2c6f0b3d7e1a5c9f
 NO_API_ACCESS_KEY = "sk_ly3n7pw2_b7e2d94a1c6f.4d8b2f6a0e3c7b1d5f9a2e6c0b4d8f1a5e9c3b7d0f2a6e8c"
 ORPHAN_KEY = "sk_lw9c4hd6_5c0e8b3f7a2d.1f6a9d3c8e2b5f0a7d4c1e9b6a3f8d2c5e0b7a4d1f9c6e3b"
 
+# A second PostPost account (another customer, its own key and connections, no posts): the edge cases of the
+# profile summary and test-connection that the main account's sync should not meet every time.
+SECOND_ACCOUNT_KEY = "sk_lv2p8rt5_8d3a6f1c9e4b.6b0e3d9a2f7c1e5b8d4a0f6c2e9b3d7a1f5c8e0b4d2a6f9c3e7b"
+
 LINKEDIN_IDS: Tuple[str, str] = ("linkedin-Tz9W5i6ZYG", "linkedin-Hk4Qm2PxVb")
+OPENAPI_ERRORS_ID = "linkedin-Rb6Yn1QsKd"  # SECOND_ACCOUNT_KEY: profile-summary errors[] as strings (OpenAPI form)
+EXPIRED_TOKEN_ID = "linkedin-Xc5Gh2JtPo"  # SECOND_ACCOUNT_KEY: LinkedIn token expired: summary 502, test-connection "error"
+SECOND_ACCOUNT_LINKEDIN_IDS: Tuple[str, str] = (OPENAPI_ERRORS_ID, EXPIRED_TOKEN_ID)
 LINKEDIN_RAW_IDS: Tuple[str, str] = ("Tz9W5i6ZYG", "Hk4Qm2PxVb")
 TWITTER_ID = "twitter-1456789012345678901"
 NON_LINKEDIN_ID = TWITTER_ID
@@ -183,7 +229,10 @@ ADVERTISED_RATE_LIMIT = 120  # Publora Pro plan, per minute
 RATE_WINDOW_SECONDS = 60
 MAX_RANGE_DAYS = 365
 DEFAULT_WINDOW_DAYS = 30
-ACCOUNT_HISTORY_START: Dict[str, date] = {LINKEDIN_IDS[0]: date(2023, 9, 12), LINKEDIN_IDS[1]: date(2024, 2, 5)}
+ACCOUNT_HISTORY_START: Dict[str, date] = {
+    LINKEDIN_IDS[0]: date(2023, 9, 12), LINKEDIN_IDS[1]: date(2024, 2, 5),
+    OPENAPI_ERRORS_ID: date(2024, 6, 17), EXPIRED_TOKEN_ID: date(2024, 11, 4),
+}
 
 # per scale unit
 PUBLISHED_60D, PARTIAL_60D, FAILED_60D, PUBLISHED_OLDER, SCHEDULED, DRAFTS = 105, 14, 11, 6, 12, 8
@@ -194,7 +243,30 @@ FETCH_ERROR = "Failed to fetch metric from LinkedIn"
 QUERY_TYPE_ERROR = "Invalid queryType. Must be one of: IMPRESSION, MEMBERS_REACHED, RESHARE, REACTION, COMMENT"
 OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 
-_VALID_KEYS = {API_KEY: "api", NO_API_ACCESS_KEY: "starter", ORPHAN_KEY: "orphan"}
+_VALID_KEYS = {API_KEY: "api", SECOND_ACCOUNT_KEY: "api", NO_API_ACCESS_KEY: "starter", ORPHAN_KEY: "orphan"}
+
+# profile summary (api-notes-2 §4.2): metric keys of errors[], in the documented order, and their messages
+SUMMARY_METRICS: Tuple[str, ...] = (
+    "followersLifetime", "followersPeriod", "post_IMPRESSION", "post_MEMBERS_REACHED", "post_REACTION",
+    "post_COMMENT", "post_RESHARE",
+)
+SUMMARY_ERRORS: Dict[str, str] = {
+    "followersLifetime": "Failed to fetch follower count",
+    "followersPeriod": "Failed to fetch follower growth",
+    **{f"post_{m}": f"Failed to fetch {m.lower()} count" for m in METRICS},
+}
+OPENAPI_SUMMARY_ERRORS: Dict[str, str] = {**SUMMARY_ERRORS, "followersLifetime": "Failed to fetch followers"}
+SUMMARY_FIELDS: Dict[str, str] = {
+    "post_IMPRESSION": "totalImpressions", "post_MEMBERS_REACHED": "totalMembersReached",
+    "post_REACTION": "totalReactions", "post_COMMENT": "totalComments", "post_RESHARE": "totalReshares",
+}
+ALL_FAILED_ERROR = "Failed to fetch LinkedIn profile data"
+FOLLOWERS_FETCH_ERROR = "Failed to fetch LinkedIn followers statistics"
+CONNECTION_NOT_FOUND = "Connection not found"
+LINKEDIN_PERMISSIONS: Tuple[str, ...] = (
+    "w_member_social", "w_member_social_feed", "r_basicprofile", "r_member_postAnalytics", "r_member_profileAnalytics",
+)
+TWITTER_PERMISSIONS: Tuple[str, ...] = ("tweet.read", "tweet.write", "users.read", "offline.access")
 
 
 # -- small helpers -----------------------------------------------------------------------------------
@@ -252,10 +324,17 @@ class Connection:
     token_valid_hours: Optional[int]  # None: the platform gives no expiry
     base_followers: int = 0
     reach_unavailable: bool = False  # LinkedIn answers -1 for account-level MEMBERS_REACHED
+    summary_failures: Tuple[str, ...] = ()  # profile-summary fetches that fail (SUMMARY_METRICS keys)
+    summary_errors_as_strings: bool = False  # the OpenAPI form of errors[]
+    last_error: Optional[Tuple[str, int]] = None  # (message, hours before today's midnight)
 
     @property
     def platform_id(self) -> str:
         return f"{self.platform}-{self.raw_id}"
+
+    @property
+    def token_expired(self) -> bool:
+        return self.token_valid_hours is not None and self.token_valid_hours < 0
 
 
 CONNECTIONS: Tuple[Connection, ...] = (
@@ -268,16 +347,52 @@ CONNECTIONS: Tuple[Connection, ...] = (
         "linkedin", LINKEDIN_RAW_IDS[1], "Northwind Labs", "Northwind Labs",
         "https://media.licdn.com/dms/image/v2/C560BAQnorthwind/company-logo_200_200/0/1690000000000",
         "https://linkedin.com/company/northwind-labs", token_valid_hours=5 * 24 + 3, base_followers=1225,
-        reach_unavailable=True,
+        reach_unavailable=True, summary_failures=("post_RESHARE",),
     ),
     Connection(
         "twitter", TWITTER_ID.split("-", 1)[1], "northwindlabs", "Northwind Labs",
         "https://pbs.twimg.com/profile_images/1456789012345678901/northwind_400x400.jpg",
         "https://twitter.com/northwindlabs", token_valid_hours=None,
+        last_error=("Rate limit exceeded while publishing", 9 * 24 + 5),
+    ),
+)
+SECOND_ACCOUNT_CONNECTIONS: Tuple[Connection, ...] = (
+    Connection(
+        "linkedin", OPENAPI_ERRORS_ID.split("-", 1)[1], "Harbor & Finch", "Harbor & Finch",
+        "https://media.licdn.com/dms/image/v2/C4D0BAQharbor/company-logo_200_200/0/1710000000000",
+        "https://linkedin.com/company/harbor-and-finch", token_valid_hours=38 * 24 + 11, base_followers=860,
+        summary_failures=("followersLifetime",), summary_errors_as_strings=True,
+    ),
+    Connection(
+        "linkedin", EXPIRED_TOKEN_ID.split("-", 1)[1], "Tom Quayside", "Tom Quayside",
+        "https://media.licdn.com/dms/image/v2/D4E03AQtom/profile-displayphoto-shrink_200_200/0/1720000000000",
+        "https://linkedin.com/in/tomquayside", token_valid_hours=-(3 * 24 + 5), base_followers=2310,
+        last_error=("LinkedIn access token expired. Please reconnect your account.", 3 * 24 + 5),
     ),
 )
 _CONNECTION_BY_ID: Dict[str, Connection] = {c.platform_id: c for c in CONNECTIONS}
 _LINKEDIN_BY_ID: Dict[str, Connection] = {c.platform_id: c for c in CONNECTIONS if c.platform == "linkedin"}
+
+
+@dataclass(frozen=True)
+class _Workspace:
+    """What one API key sees: its connections, and whether it has the post data set."""
+
+    connections: Tuple[Connection, ...]
+    has_posts: bool
+
+    def by_id(self, platform_id: Any) -> Optional[Connection]:
+        return next((c for c in self.connections if c.platform_id == platform_id), None)
+
+    def linkedin(self, platform_id: Any) -> Optional[Connection]:
+        found = self.by_id(platform_id)
+        return found if found is not None and found.platform == "linkedin" else None
+
+
+_WORKSPACES: Dict[str, _Workspace] = {
+    API_KEY: _Workspace(CONNECTIONS, has_posts=True),
+    SECOND_ACCOUNT_KEY: _Workspace(SECOND_ACCOUNT_CONNECTIONS, has_posts=False),
+}
 
 
 # -- post groups -------------------------------------------------------------------------------------
@@ -466,7 +581,7 @@ def post_metric_values(entry: PostEntry, today: date) -> Dict[str, int]:
 # -- account-level numbers ---------------------------------------------------------------------------
 @lru_cache(maxsize=20000)
 def account_day_values(platform_id: str, day: date) -> Tuple[int, int, int, int, int]:
-    """(impressions, reshares, reactions, comments, follower growth) of one account on one day."""
+    """(impressions, reshares, reactions, comments, new followers) of one account on one day."""
     start = ACCOUNT_HISTORY_START.get(platform_id)
     if start is None or day < start:
         return (0, 0, 0, 0, 0)
@@ -480,12 +595,12 @@ def account_day_values(platform_id: str, day: date) -> Tuple[int, int, int, int,
         int(reactions * rng.uniform(0.0, 0.1)),
         reactions,
         int(reactions * rng.uniform(0.05, 0.25)),
-        rng.randint(-2, 14 if platform_id == LINKEDIN_IDS[0] else 6),
+        rng.randint(0, 14 if platform_id == LINKEDIN_IDS[0] else 6),  # new followers that day: a count
     )
 
 
 _DAY_INDEX = {"IMPRESSION": 0, "RESHARE": 1, "REACTION": 2, "COMMENT": 3}
-_REACH_RATIO = {LINKEDIN_IDS[0]: 0.57, LINKEDIN_IDS[1]: 0.6}
+_REACH_RATIO = {LINKEDIN_IDS[0]: 0.57, LINKEDIN_IDS[1]: 0.6, OPENAPI_ERRORS_ID: 0.58, EXPIRED_TOKEN_ID: 0.55}
 
 
 def _days(start: date, end: date, today: date) -> List[date]:
@@ -570,6 +685,19 @@ def _parse_query_types(body: Dict[str, Any]) -> Tuple[List[str], bool, Optional[
 
 
 DateRange = Tuple[date, date]
+
+
+def _platform_id_problem(body: Dict[str, Any]) -> Optional[Response]:
+    """The followers / profile-summary platformId checks: absent, not a string, empty. Any other string passes
+    ("the format is not checked against a strict pattern") and is looked up (404 when unknown)."""
+    platform_id = body.get("platformId")
+    if platform_id is None:
+        return _error(400, "platformId is required")
+    if not isinstance(platform_id, str):
+        return _error(400, "platformId must be a string")
+    if not platform_id.strip():
+        return _error(400, "Invalid platformId")
+    return None
 
 
 def _parse_date_range(value: Any) -> Tuple[Optional[DateRange], Optional[Response]]:
@@ -687,7 +815,7 @@ class PostPostEmulator(Vendor):
         elif kind == "starter":
             response = _error(403, "API access is not enabled for this account")
         else:
-            response = self._check_managed_user(request) or self._route(request)
+            response = self._check_managed_user(request) or self._route(request, _WORKSPACES[key])
         response.headers.update(headers)
         return response
 
@@ -700,64 +828,88 @@ class PostPostEmulator(Vendor):
             return _error(400, "Invalid x-postpost-user-id")
         return _error(403, "User is not managed by key")
 
-    def _route(self, request: Request) -> Response:
+    def _route(self, request: Request, workspace: _Workspace) -> Response:
         path = request.path[len(self.prefix):].rstrip("/") or "/"
         if request.method == "GET":
             if path == "/platform-connections":
-                return self._platform_connections()
+                return self._platform_connections(workspace)
             if path == "/list-posts":
-                return self._list_posts(request)
+                return self._list_posts(request, workspace)
             if path.startswith("/get-post/") and "/" not in path[len("/get-post/"):]:
-                return self._get_post(path[len("/get-post/"):])
-        if request.method == "POST" and path in self._POST_ROUTES:
+                return self._get_post(path[len("/get-post/"):], workspace)
+        if request.method == "POST" and (path in self._POST_ROUTES or path.startswith("/test-connection/")):
             try:
                 body = request.json()
             except ValueError:
                 return _error(400, "Invalid JSON body")
-            return self._POST_ROUTES[path](self, body if isinstance(body, dict) else {})
+            if path.startswith("/test-connection/"):
+                platform_id = path[len("/test-connection/"):]
+                return self._test_connection(platform_id, workspace) if "/" not in platform_id else _error(404, "Not found")
+            return self._POST_ROUTES[path](self, body if isinstance(body, dict) else {}, workspace)
         return _error(404, "Not found")
 
     # -- GET /platform-connections -------------------------------------------------------------------
-    def _platform_connections(self) -> Response:
+    def _platform_connections(self, workspace: _Workspace) -> Response:
+        return Response(200, {"success": True, "connections": [self._connection_item(c) for c in workspace.connections]})
+
+    def _connection_item(self, connection: Connection) -> Dict[str, Any]:
         now = self.now()
         midnight = datetime(now.year, now.month, now.day, tzinfo=timezone.utc)
-        connections = []
-        for connection in CONNECTIONS:
-            last_posts = [
-                e.published_at for g in self.groups() for e in g.entries
-                if e.connection is connection and e.published_at is not None
-            ]
-            item: Dict[str, Any] = {
-                "platformId": connection.platform_id,
-                "username": connection.username,
-                "displayName": connection.display_name,
-                "profileImageUrl": connection.profile_image_url,
-                "profileUrl": connection.profile_url,
-                "accessTokenExpiresAt": None,
-                "tokenStatus": "unknown",
-                "tokenExpiresIn": None,
-                "lastSuccessfulPost": _iso(max(last_posts)) if last_posts else None,
-                "lastError": None,
-            }
-            if connection.token_valid_hours is not None:
-                expires = midnight + timedelta(hours=connection.token_valid_hours)
-                left = expires - now
-                hours = int(left.total_seconds() // 3600)
-                item["accessTokenExpiresAt"] = _iso(expires)
+        last_posts = [
+            e.published_at for g in self.groups() for e in g.entries
+            if e.connection is connection and e.published_at is not None
+        ]
+        item: Dict[str, Any] = {
+            "platformId": connection.platform_id,
+            "username": connection.username,
+            "displayName": connection.display_name,
+            "profileImageUrl": connection.profile_image_url,
+            "profileUrl": connection.profile_url,
+            "accessTokenExpiresAt": None,
+            "tokenStatus": "unknown",
+            "tokenExpiresIn": None,
+            "lastSuccessfulPost": _iso(max(last_posts)) if last_posts else None,
+            "lastError": None,
+        }
+        if connection.token_valid_hours is not None:
+            expires = midnight + timedelta(hours=connection.token_valid_hours)
+            left = expires - now
+            hours = int(left.total_seconds() // 3600)
+            item["accessTokenExpiresAt"] = _iso(expires)
+            if left <= timedelta(0):
+                item["tokenStatus"], item["tokenExpiresIn"] = "expired", "expired"
+            else:
                 item["tokenStatus"] = "expiring_soon" if left < timedelta(days=7) else "valid"
                 item["tokenExpiresIn"] = (
                     f"{hours // 24}d {hours % 24}h" if hours >= 24 else (f"{hours}h" if hours >= 1 else "< 1h")
                 )
-            if connection.platform == "twitter":
-                item["lastError"] = {
-                    "message": "Rate limit exceeded while publishing",
-                    "occurredAt": _iso(midnight - timedelta(days=9, hours=5)),
-                }
-            connections.append(item)
-        return Response(200, {"success": True, "connections": connections})
+        if connection.last_error is not None:
+            message, hours_before = connection.last_error
+            item["lastError"] = {"message": message, "occurredAt": _iso(midnight - timedelta(hours=hours_before))}
+        return item
+
+    # -- POST /test-connection/{platformId} ----------------------------------------------------------
+    def _test_connection(self, platform_id: str, workspace: _Workspace) -> Response:
+        connection = workspace.by_id(platform_id)
+        if connection is None:
+            return _error(404, CONNECTION_NOT_FOUND)
+        item = self._connection_item(connection)
+        if connection.token_expired:
+            status, message, permissions = "error", "Access token has expired. Please reconnect your account.", []
+        else:
+            status, message = "ok", "Connection is working"
+            permissions = list(LINKEDIN_PERMISSIONS if connection.platform == "linkedin" else TWITTER_PERMISSIONS)
+        return Response(200, {
+            "status": status,
+            "message": message,
+            "permissions": permissions,
+            "tokenExpiresIn": item["tokenExpiresIn"],
+            "lastSuccessfulPost": item["lastSuccessfulPost"],
+            "lastError": item["lastError"],
+        })
 
     # -- GET /list-posts -----------------------------------------------------------------------------
-    def _list_posts(self, request: Request) -> Response:
+    def _list_posts(self, request: Request, workspace: _Workspace) -> Response:
         page = max(_js_int(request.param("page"), 1), 1)
         limit = min(max(_js_int(request.param("limit"), 20), 1), 100)
         status = request.param("status") or None
@@ -778,7 +930,7 @@ class PostPostEmulator(Vendor):
         platform = request.param("platform") or None
 
         selected = []
-        for group in self.groups():
+        for group in (self.groups() if workspace.has_posts else []):
             if status is not None and group.status != status:
                 continue
             if platform is not None and not any(
@@ -831,11 +983,11 @@ class PostPostEmulator(Vendor):
         }
 
     # -- GET /get-post/{postGroupId} -----------------------------------------------------------------
-    def _get_post(self, group_id: str) -> Response:
+    def _get_post(self, group_id: str, workspace: _Workspace) -> Response:
         if not OBJECT_ID.match(group_id):
             return _error(500, "Failed to fetch post group")
         self.groups()
-        group = self._by_id.get(group_id.lower())
+        group = self._by_id.get(group_id.lower()) if workspace.has_posts else None
         if group is None:
             return _error(404, "Post group not found")
         posts = []
@@ -855,7 +1007,7 @@ class PostPostEmulator(Vendor):
         return Response(200, {"success": True, "postGroupId": group.id, "posts": posts})
 
     # -- POST /linkedin-post-statistics --------------------------------------------------------------
-    def _post_statistics(self, body: Dict[str, Any]) -> Response:
+    def _post_statistics(self, body: Dict[str, Any], workspace: _Workspace) -> Response:
         posted_id, platform_id = body.get("postedId"), body.get("platformId")
         if not posted_id or not platform_id:
             return _error(400, "postedId and platformId are required")
@@ -864,12 +1016,12 @@ class PostPostEmulator(Vendor):
         metrics, single, problem = _parse_query_types(body)
         if problem:
             return problem
-        connection = _LINKEDIN_BY_ID.get(platform_id)
+        connection = workspace.linkedin(platform_id)
         if connection is None:
             return _error(404, "LinkedIn connection not found")
         urn = f"urn:li:share:{posted_id}" if posted_id.isdigit() else posted_id
         self.groups()
-        entry = self._by_posted.get((connection.platform_id, urn))
+        entry = self._by_posted.get((connection.platform_id, urn)) if workspace.has_posts else None
         today = self.now().date()
         values = post_metric_values(entry, today) if entry else {}
 
@@ -929,7 +1081,7 @@ class PostPostEmulator(Vendor):
         return Response(200, body)
 
     # -- POST /linkedin-account-statistics -----------------------------------------------------------
-    def _account_statistics(self, body: Dict[str, Any]) -> Response:
+    def _account_statistics(self, body: Dict[str, Any], workspace: _Workspace) -> Response:
         platform_id = body.get("platformId")
         if not platform_id:
             return _error(400, "platformId is required")
@@ -951,7 +1103,7 @@ class PostPostEmulator(Vendor):
             return problem
         if aggregation == "DAILY" and "MEMBERS_REACHED" in metrics:
             return _error(400, "MEMBERS_REACHED with DAILY aggregation is not supported by LinkedIn API")
-        connection = _LINKEDIN_BY_ID.get(platform_id)
+        connection = workspace.linkedin(platform_id)
         if connection is None:
             return _error(404, "LinkedIn connection not found")
         today = self.now().date()
@@ -962,6 +1114,8 @@ class PostPostEmulator(Vendor):
             days = _days(date_range[0], date_range[1], today)
 
         def fetch(metric: str) -> Tuple[str, Any]:
+            if connection.token_expired:  # LinkedIn refuses every call
+                return "failed", None
             if metric == "MEMBERS_REACHED":  # TOTAL only (DAILY was refused above)
                 if connection.reach_unavailable:
                     return "unavailable", None
@@ -982,26 +1136,29 @@ class PostPostEmulator(Vendor):
         return self._answer(prefix, metrics, single, fetch, extra={"aggregation": aggregation})
 
     # -- POST /linkedin-followers --------------------------------------------------------------------
-    def _followers(self, body: Dict[str, Any]) -> Response:
-        platform_id = body.get("platformId")
-        if not platform_id:
-            return _error(400, "platformId is required")
-        if not isinstance(platform_id, str):
-            return _error(400, "platformId must be a string")
-        period = body.get("period") or "lifetime"
-        if not isinstance(period, str) or period.lower() not in ("lifetime", "daily"):
+    def _followers(self, body: Dict[str, Any], workspace: _Workspace) -> Response:
+        problem = _platform_id_problem(body)
+        if problem:
+            return problem
+        period = body.get("period")
+        if period is not None and not isinstance(period, str):
+            return _error(400, "period must be a string")
+        period = (period or "lifetime").lower()
+        if period not in ("lifetime", "daily"):
             return _error(400, "Invalid period. Must be one of: lifetime, daily")
-        period = period.lower()
+        if period == "daily" and body.get("dateRange") in (None, False, 0, ""):
+            return _error(400, "dateRange is required for daily period")
         date_range, problem = _parse_date_range(body.get("dateRange"))
         if problem:
             return problem
-        if period == "daily" and date_range is None:
-            return _error(400, "dateRange is required for daily period")
-        connection = _LINKEDIN_BY_ID.get(platform_id)
+        connection = workspace.linkedin(body["platformId"])
         if connection is None:
             return _error(404, "LinkedIn connection not found")
+        if connection.token_expired:
+            return _error(500, FOLLOWERS_FETCH_ERROR)
         today = self.now().date()
-        key = ("followers", connection.platform_id, period, _range_key(date_range), today.isoformat())
+        key = ("followers", connection.platform_id, period, _range_key(date_range) if period == "daily" else None,
+               today.isoformat())
         hit, value = self._cache.get(key)
         if not hit:
             if period == "lifetime":
@@ -1024,41 +1181,50 @@ class PostPostEmulator(Vendor):
         )
 
     # -- POST /linkedin-profile-summary --------------------------------------------------------------
-    def _profile_summary(self, body: Dict[str, Any]) -> Response:
-        platform_id = body.get("platformId")
-        if not platform_id:
-            return _error(400, "platformId is required")
-        if not isinstance(platform_id, str):
-            return _error(400, "platformId must be a string")
+    def _profile_summary(self, body: Dict[str, Any], workspace: _Workspace) -> Response:
+        problem = _platform_id_problem(body)
+        if problem:
+            return problem
         date_range, problem = _parse_date_range(body.get("dateRange"))
         if problem:
             return problem
-        connection = _LINKEDIN_BY_ID.get(platform_id)
+        connection = workspace.linkedin(body["platformId"])
         if connection is None:
             return _error(404, "LinkedIn connection not found")
+        asked = [m for m in SUMMARY_METRICS if m != "followersPeriod" or date_range is not None]
+        failed = [m for m in asked if connection.token_expired or m in connection.summary_failures]
+        messages = OPENAPI_SUMMARY_ERRORS if connection.summary_errors_as_strings else SUMMARY_ERRORS
+        errors: List[Any] = [
+            messages[m] if connection.summary_errors_as_strings else {"metric": m, "error": messages[m]} for m in failed
+        ]
+        if len(failed) == len(asked):
+            return Response(502, {"success": False, "error": ALL_FAILED_ERROR, "errors": errors})
+
         today = self.now().date()
         start, end = date_range or (today - timedelta(days=DEFAULT_WINDOW_DAYS), today)
         rows = [account_day_values(connection.platform_id, d) for d in _days(start, end, today)]
         impressions = sum(r[0] for r in rows)
-        reach: Optional[int] = None if connection.reach_unavailable else int(round(impressions * _REACH_RATIO[connection.platform_id]))
-        profile = {
-            "followers": {"total": self._followers_total(connection, today), "periodGrowth": sum(r[4] for r in rows)},
-            "posts": {
-                "totalImpressions": impressions,
-                "totalMembersReached": reach,
-                "totalReactions": sum(r[2] for r in rows),
-                "totalComments": sum(r[3] for r in rows),
-                "totalReshares": sum(r[1] for r in rows),
-            },
+        values: Dict[str, Optional[int]] = {
+            "followersLifetime": self._followers_total(connection, today),
+            "followersPeriod": sum(r[4] for r in rows),
+            "post_IMPRESSION": impressions,
+            # LinkedIn answers -1 for this account's reach: null, and not an error
+            "post_MEMBERS_REACHED": None if connection.reach_unavailable else int(round(impressions * _REACH_RATIO[connection.platform_id])),
+            "post_REACTION": sum(r[2] for r in rows),
+            "post_COMMENT": sum(r[3] for r in rows),
+            "post_RESHARE": sum(r[1] for r in rows),
         }
-        if reach is None:
-            return Response(200, {
-                "success": False, "partialData": True, "profile": profile,
-                "errors": [{"metric": "post_MEMBERS_REACHED", "error": "Failed to fetch members_reached count"}],
-            })
+        for metric in failed:
+            values[metric] = 0  # a failed fetch is written as 0, not null, and listed in errors[]
+        followers: Dict[str, Any] = {"total": values["followersLifetime"]}
+        if date_range is not None:
+            followers["periodGrowth"] = values["followersPeriod"]
+        profile = {"followers": followers, "posts": {field: values[metric] for metric, field in SUMMARY_FIELDS.items()}}
+        if errors:
+            return Response(200, {"success": False, "partialData": True, "profile": profile, "errors": errors})
         return Response(200, {"success": True, "profile": profile})
 
-    _POST_ROUTES: Dict[str, Callable[["PostPostEmulator", Dict[str, Any]], Response]] = {
+    _POST_ROUTES: Dict[str, Callable[["PostPostEmulator", Dict[str, Any], _Workspace], Response]] = {
         "/linkedin-post-statistics": _post_statistics,
         "/linkedin-account-statistics": _account_statistics,
         "/linkedin-followers": _followers,
