@@ -15,8 +15,8 @@ the read costs (about 5x slower under the profiler). Read it with ``python -m ps
 ``pstats.Stats(FILE).sort_stats("cumulative").print_stats("source_social_analytics|airbyte_cdk", 25)``.
 
 ``--no-rate-budget`` drops the manifest's ``api_budget``: the wall-time benchmark measures how close the
-concurrency gets to the latency floor; the budget's ceiling is a separate figure (README, "Performance and
-scale"), and with it a 1,000-post sync would take the budget's minutes whatever the workers.
+concurrency gets to the latency floor; the budget's ceiling is a separate figure (docs/performance.md), and with
+it a 1,000-post sync would take the budget's minutes whatever the workers.
 """
 from __future__ import annotations
 

@@ -106,13 +106,15 @@ def test_v1_sync_reads_the_fixed_last_seven_days(v1_sync):
     profile_ids = statistics[0]["body"]["profileIds"]
     for row in daily:
         day = date.fromisoformat(row["date"])
-        for metric in ("impressions", "likes", "followers", "posts"):
-            assert row[metric] == expected(LOCATION_ID, profile_ids, row["platform"], day, metric), (row, metric)
+        for column, metric in (("impressions", "impressions"), ("likes", "likes"), ("followers_gained", "followers"), ("posts", "posts")):
+            assert row[column] == expected(LOCATION_ID, profile_ids, row["platform"], day, metric), (row, metric)
+        assert "followers" not in row  # the daily series is a gain: never a follower count
         assert row["account_id"] == LOCATION_ID
     period = result.records("social_statistics")
     assert {(r["period_start"], r["period_end"]) for r in period} == {(days[0].isoformat(), days[-1].isoformat())}
     facebook = next(r for r in period if r["platform"] == "facebook")
     assert facebook["reach"] == sum(expected(LOCATION_ID, profile_ids, "facebook", d, "reach") for d in days)
+    assert facebook["followers_gained"] == sum(expected(LOCATION_ID, profile_ids, "facebook", d, "followers") for d in days)
     assert "demographics" in facebook["raw"] and "change" in facebook["raw"]
     assert_valid(result, "account_statistics")
     assert_valid(result, "social_statistics")

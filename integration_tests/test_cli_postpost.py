@@ -43,7 +43,7 @@ def test_discover_lists_exactly_the_postpost_streams(runs) -> None:
     assert [s["name"] for s in catalog["streams"]] == STREAMS
 
 
-def test_first_read(runs) -> None:
+def test_first_read(runs, emulator) -> None:
     result, calls = runs["first"], runs["first_log"]
     assert result.returncode == 0 and not result.errors()
     posts = result.records("post_analytics")
@@ -65,6 +65,11 @@ def test_first_read(runs) -> None:
     assert {r["account_id"] for r in accounts} == set(LINKEDIN_IDS) and all(r.get("reach") is None for r in accounts)
     social = result.records("social_statistics")
     assert sorted(r["account_id"] for r in social) == sorted(LINKEDIN_IDS)
+    # followers: the lifetime count the vendor's POST /linkedin-followers answers (asked here as a user would)
+    for row in social:
+        answer = requests.post(f"{emulator.url}/postpost/api/v1/linkedin-followers", headers={"x-api-key": API_KEY},
+                               json={"platformId": row["account_id"], "period": "lifetime"}, timeout=10).json()
+        assert row["followers"] == answer["followersCount"] and row["followers"] > 0, row
     for stream in STREAMS:
         schema = json.load(open(f"source_social_analytics/schemas/{stream}.json"))
         for record in result.records(stream):

@@ -6,6 +6,7 @@ from typing import Dict, List
 
 import pytest
 
+from benchmarks.run import SHARED_PARENT_LISTS  # the one list of them (the benchmark's section 1 reads it too)
 from integration_tests.conftest import catalog_for
 from social_analytics_emulator.client import most_in_flight
 from social_analytics_emulator.configs import PROVIDERS, emulator_config
@@ -35,16 +36,6 @@ def test_each_stream_alone_makes_the_minimum_number_of_requests(cli, api, provid
     assert result.records(stream), "the emulator serves records for every stream"
     assert repeated(log) == []
     assert len(log) == minimum_requests(log), by_endpoint(log)
-
-
-# Parent lists are not cached (manifest, shared: use_cache false), so a list two streams share is read once by
-# each: the price of never replaying a cached answer. Path suffix -> how many of the provider's streams read it.
-SHARED_PARENT_LISTS: Dict[str, Dict[str, int]] = {
-    "ayrshare": {},
-    "highlevel": {"/accounts": 2},  # account_statistics and social_statistics
-    "mosaic": {},
-    "postpost": {"/platform-connections": 2},  # account_statistics and social_statistics
-}
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

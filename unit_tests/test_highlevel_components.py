@@ -101,7 +101,7 @@ class TestSeedExampleDaily:
         assert [row["date"] for row in rows] == [f"2026-11-{day}" for day in range(16, 23)]
         batch = profile_batch([PROFILE])
         for row in rows:
-            assert row == {"platform": "google", "date": row["date"], "impressions": 0, "followers": 0, "likes": 0, "posts": 0,
+            assert row == {"platform": "google", "date": row["date"], "impressions": 0, "followers_gained": 0, "likes": 0, "posts": 0,
                            "profile_batch": batch}
         validates(rows, "account_statistics")
 
@@ -110,10 +110,12 @@ class TestSeedExampleDaily:
         rows = {(r["platform"], r["date"]): r for r in extract(HighLevelDailyExtractor, DISTINCT)}
         assert len(rows) == 14  # facebook, instagram x 7 days
         assert [rows[("instagram", f"2026-11-{d}")]["impressions"] for d in range(16, 23)] == [22, 6, 4, 69, 138, 0, 0]
-        assert [rows[("instagram", f"2026-11-{d}")]["followers"] for d in range(16, 23)] == [1, 2, 3, 4, 5, 6, 7]
+        # the daily series is new followers per day: a gain, never the follower count
+        assert [rows[("instagram", f"2026-11-{d}")]["followers_gained"] for d in range(16, 23)] == [1, 2, 3, 4, 5, 6, 7]
+        assert all("followers" not in row for row in rows.values())
         assert [rows[("instagram", f"2026-11-{d}")]["posts"] for d in range(16, 23)] == [2, 1, 3, 0, 1, 2, 4]
         assert rows[("instagram", "2026-11-22")]["likes"] == 5
-        assert rows[("facebook", "2026-11-16")]["followers"] is None  # absent series: None, never 0
+        assert rows[("facebook", "2026-11-16")]["followers_gained"] is None  # absent series: None, never 0
         assert rows[("facebook", "2026-11-21")]["likes"] == 1 and rows[("facebook", "2026-11-22")]["likes"] is None  # short series
         assert rows[("facebook", "2026-11-18")]["posts"] == 2
         validates(rows.values(), "account_statistics")
@@ -134,7 +136,7 @@ class TestSeedExamplePeriod:
         [row] = extract(HighLevelPeriodExtractor, SEED_EXAMPLE)
         assert row == {
             "platform": "google", "date": "2026-11-22", "period_start": "2026-11-16", "period_end": "2026-11-22",
-            "posts": 0, "impressions": 0, "reach": 0, "likes": 0, "comments": 0, "shares": 0,
+            "posts": 0, "impressions": 0, "reach": 0, "likes": 0, "comments": 0, "shares": 0, "followers_gained": 0,
             "raw": {
                 "change": {"posts": 0, "impressions": 0, "reach": 0, "engagement": 0},
                 "platform_totals": {"impressions": 0, "followers": 0, "likes": 0},
@@ -157,6 +159,9 @@ class TestSeedExamplePeriod:
         # facebook has no posts/reach breakdown and a null share count: None, never 0
         assert (fb["posts"], fb["impressions"], fb["reach"], fb["likes"], fb["comments"], fb["shares"]) == (None, 70, None, 6, 0, None)
         assert fb["raw"]["platform_totals"]["followers"] is None
+        # platformTotals.followers.<p>.total is the sum of the daily gains (1+…+7 = 28): the period's gain, not a count
+        assert ig["followers_gained"] == 28 and "followers" not in ig
+        assert fb["followers_gained"] is None  # no followers series for facebook: None, never 0
         validates(rows.values(), "social_statistics")
 
 

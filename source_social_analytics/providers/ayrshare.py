@@ -4,7 +4,7 @@
 - ``AyrshareDerivedConfig``: the derived config values the manifest's streams read.
 - ``AyrshareHistoryErrorHandler``: /history has no pagination; a window that comes back full is split.
 - Four extractors, one per endpoint body, each saying in its docstring what goes in and what comes out.
-- The metric mappings (vendor field -> our column) at the bottom, documented in README.md.
+- The metric mappings (vendor field -> our column) at the bottom, documented in the docs page (docs/integrations/sources/social-analytics.md).
 """
 from __future__ import annotations
 
@@ -373,7 +373,7 @@ class AyrshareSocialExtractor(JsonBodyExtractor):
 
 # --- metric mappings: vendor field (dotted path) -> our column --------------------------------------------
 # Fixed by CONTRACT §3: instagram likeCount/commentsCount/savedCount/reachCount; twitter publicMetrics
-# likeCount/replyCount/retweetCount/quoteCount/impressionCount. The rest are our choices, documented in README.
+# likeCount/replyCount/retweetCount/quoteCount/impressionCount. The rest are our choices, documented in the docs page.
 # LinkedIn's `engagement` is a rate (0.053), not a count, so it is left in raw_metrics, not in `engagement`.
 POST_METRICS: Dict[str, Mapping_] = {
     "facebook": {

@@ -214,10 +214,12 @@ class _StatisticsExtractor(JsonBodyExtractor):
         raise NotImplementedError
 
 
-# platformTotals.<metric>.<platform>.series and postPerformance.posts.<platform>: column -> path template
+# platformTotals.<metric>.<platform>.series and postPerformance.posts.<platform>: column -> path template. The
+# followers series is new followers per day (a gain: its `total` is the series' sum, as for impressions), never a
+# follower count: it goes to `followers_gained`, and `followers` (a count) stays absent for HighLevel.
 DAILY_SERIES: Mapping[str, str] = {
     "impressions": "platformTotals.impressions.{p}.series",
-    "followers": "platformTotals.followers.{p}.series",
+    "followers_gained": "platformTotals.followers.{p}.series",
     "likes": "platformTotals.likes.{p}.series",
     "posts": "postPerformance.posts.{p}",
 }
@@ -230,7 +232,7 @@ class HighLevelDailyExtractor(_StatisticsExtractor):
     In:  ``{"results": {"dayRange": ["Mon", …, "Sun"], "platformTotals": {"impressions": {"google": {"total": 0,
          "series": [0, 0, 0, 0, 0, 0, 0]}}, …}, "postPerformance": {"posts": {"google": [0, …]}}}}`` for a window
          ending Sun 2026-11-22
-    Out: ``{"platform": "google", "date": "2026-11-16", "impressions": 0, "followers": 0, "likes": 0, "posts": 0}``
+    Out: ``{"platform": "google", "date": "2026-11-16", "impressions": 0, "followers_gained": 0, "likes": 0, "posts": 0}``
          … through ``"2026-11-22"`` (dates by ``window_dates``); a metric whose series is absent or shorter is None.
 
     The series are the vendor's sums over the request's profiles (one batch of at most 100 accounts).
@@ -252,7 +254,7 @@ class HighLevelDailyExtractor(_StatisticsExtractor):
                 yield row
 
 
-# breakdowns of one platform -> our columns (README, "HighLevel mappings")
+# breakdowns of one platform -> our columns (the docs page, "HighLevel mappings")
 PERIOD_MAPPING: Mapping_ = {
     "posts": ("posts.platforms.{p}.value",),
     "impressions": ("impressions.platforms.{p}.value",),
@@ -273,7 +275,7 @@ class HighLevelPeriodExtractor(_StatisticsExtractor):
          "engagement": {"instagram": {"likes": 9, "comments": 2, "shares": 1, "change": 12.5}}},
          "platformTotals": {"followers": {"instagram": {"total": 31, "series": […]}}}, "demographics": {…}}}``
     Out: ``{"platform": "instagram", "period_start": "2026-11-16", "period_end": "2026-11-22", "date": "2026-11-22",
-         "posts": 46, "impressions": …, "reach": …, "likes": 9, "comments": 2, "shares": 1, "raw": {"change":
+         "posts": 46, "impressions": …, "reach": …, "likes": 9, "comments": 2, "shares": 1, "followers_gained": 31, "raw": {"change":
          {"posts": -71.95, "impressions": …, "reach": …, "engagement": 12.5}, "platform_totals": {"followers": 31,
          …}, "demographics": {…}, "totals": {…}, "total_change": {"posts": -39.35, …}}}``
 
@@ -298,6 +300,8 @@ class HighLevelPeriodExtractor(_StatisticsExtractor):
                 "period_start": days[0].isoformat(),
                 "period_end": days[-1].isoformat(),
                 **normalize(breakdowns, mapping, PERIOD_COLUMNS),
+                # the followers gained over the period: the sum of the daily gains (a gain, not a count)
+                "followers_gained": to_number(dig(results, f"platformTotals.followers.{platform}.total")),
             }
             row["raw"] = {
                 "change": {

@@ -158,22 +158,32 @@ class AccountStatisticsTest(TestCase):
         http_mocker.assert_number_of_calls(second, 1)
 
 
+def followers_request(account: str) -> HttpRequest:
+    return HttpRequest(f"{BASE}/linkedin-followers", headers={"x-api-key": KEY}, body={"platformId": account, "period": "lifetime"})
+
+
 class SocialStatisticsTest(TestCase):
     @HttpMocker()
     def test_total_over_the_period_one_record_per_account(self, http_mocker: HttpMocker) -> None:
         connections(http_mocker)
         cfg = config(start_date="2024-01-01", end_date="2026-10-05")  # longer than the API's 365 days: clamped
-        for account, reach in zip(ACCOUNTS, (22150, None)):
+        followers = {account: followers_request(account) for account in ACCOUNTS}
+        for account, reach, count in zip(ACCOUNTS, (22150, None), (1234, 0)):
             http_mocker.post(
                 HttpRequest(f"{BASE}/linkedin-account-statistics", body={"platformId": account, "aggregation": "TOTAL", "queryTypes": ALL,
                                                                            "dateRange": {"start": ymd("2025-10-06"), "end": ymd("2026-10-06")}}),
                 HttpResponse(json.dumps({"success": True, "aggregation": "TOTAL", "cached": False, "metrics": {
                     "IMPRESSION": 45230, "MEMBERS_REACHED": reach, "RESHARE": 89, "REACTION": 1234, "COMMENT": 256}})))
+            http_mocker.post(followers[account], HttpResponse(json.dumps({"success": True, "followersCount": count, "cached": False})))
 
         output = run("social_statistics", cfg)
 
         records = {r.record.data["account_id"]: r.record.data for r in output.records}
         assert set(records) == set(ACCOUNTS) and not output.errors
+        # the lifetime count of POST /linkedin-followers (a count; a real 0 stays 0): one request per account
+        assert records[ACCOUNTS[0]]["followers"] == 1234 and records[ACCOUNTS[1]]["followers"] == 0
+        for request in followers.values():
+            http_mocker.assert_number_of_calls(request, 1)
         assert records[ACCOUNTS[0]]["reach"] == 22150 and records[ACCOUNTS[1]].get("reach") is None
         assert records[ACCOUNTS[1]]["raw"]["metric_errors"] == []
         assert (records[ACCOUNTS[0]]["period_start"], records[ACCOUNTS[0]]["period_end"]) == ("2025-10-06", "2026-10-05")
