@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pendulum
 import pytest
@@ -65,6 +66,17 @@ def test_first_read(runs, emulator) -> None:
     assert {r["account_id"] for r in accounts} == set(LINKEDIN_IDS) and all(r.get("reach") is None for r in accounts)
     social = result.records("social_statistics")
     assert sorted(r["account_id"] for r in social) == sorted(LINKEDIN_IDS)
+    # followers_gained: each day's new followers as the vendor's daily POST /linkedin-followers answers them
+    daily = result.records("account_statistics")
+    for account in LINKEDIN_IDS:
+        days = sorted(r["date"] for r in daily if r["account_id"] == account)
+        start, end = date.fromisoformat(days[0]), date.fromisoformat(days[-1]) + timedelta(days=1)
+        ymd = lambda d: {"year": d.year, "month": d.month, "day": d.day}  # noqa: E731
+        answer = requests.post(f"{emulator.url}/postpost/api/v1/linkedin-followers", headers={"x-api-key": API_KEY},
+                               json={"platformId": account, "period": "daily", "dateRange": {"start": ymd(start), "end": ymd(end)}},
+                               timeout=10).json()
+        gains = {row["date"]: row["count"] for row in answer["data"]}
+        assert gains and all(r.get("followers_gained") == gains.get(r["date"]) for r in daily if r["account_id"] == account)
     # followers: the lifetime count the vendor's POST /linkedin-followers answers (asked here as a user would)
     for row in social:
         answer = requests.post(f"{emulator.url}/postpost/api/v1/linkedin-followers", headers={"x-api-key": API_KEY},

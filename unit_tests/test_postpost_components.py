@@ -179,3 +179,37 @@ def test_error_table_of_the_vendor_page(status, body, expected_action, expected_
         assert word in (resolution.error_message or "")
     if status in (401, 403):
         assert resolution.failure_type.value == "config_error"
+
+
+def test_daily_follower_gains_become_one_mapping_per_account_and_a_missing_day_is_never_zero():
+    from airbyte_cdk.sources.types import StreamSlice
+
+    from source_social_analytics.providers.postpost import PostPostDailyRecordFields, PostPostFollowerGainsExtractor
+
+    body = {"success": True, "data": [{"date": "2024-01-15", "count": 10}, {"date": "2024-01-16", "count": "15"},
+                                      {"date": "2024-01-17", "count": None}], "totalGrowth": 25, "cached": False}
+    [record] = PostPostFollowerGainsExtractor(config={}, parameters={}).extract_records(response(body))
+    assert record == {"gains": {"2024-01-15": 10, "2024-01-16": 15, "2024-01-17": None}}
+    assert list(PostPostFollowerGainsExtractor(config={}, parameters={}).extract_records(response({"success": True}))) == [{"gains": {}}]
+
+    fields = PostPostDailyRecordFields(config={"provider": {"provider_type": "postpost"}}, parameters={})
+    piece = StreamSlice(partition={"account_id": "linkedin-A"}, cursor_slice={}, extra_fields={"gains": record["gains"]})
+    rows = [{"date": "2024-01-15"}, {"date": "2024-01-18"}]
+    for row in rows:
+        fields.transform(row, stream_slice=piece)
+    assert [row["followers_gained"] for row in rows] == [10, None]
+
+
+def test_saved_account_states_find_their_partition_under_the_followers_parent():
+    from source_social_analytics.providers.postpost import AccountPartitionsUnderFollowers
+
+    migration = AccountPartitionsUnderFollowers(config={}, parameters={})
+    old = {"use_global_cursor": False, "state": {"date": "2026-10-03"}, "lookback_window": 0,
+           "states": [{"partition": {"account_id": "linkedin-A", "parent_slice": {}}, "cursor": {"date": "2026-10-04"}}]}
+    assert migration.should_migrate(old)
+    new = migration.migrate(old)
+    assert new["states"] == [{"partition": {"account_id": "linkedin-A", "parent_slice": {"account_id": "linkedin-A", "parent_slice": {}}},
+                              "cursor": {"date": "2026-10-04"}}]
+    assert {k: v for k, v in new.items() if k != "states"} == {k: v for k, v in old.items() if k != "states"}
+    assert not migration.should_migrate(new)  # a state of this version is left as it is
+    assert not migration.should_migrate({"date": "2026-10-04"})

@@ -15,13 +15,16 @@ from datetime import date as _date
 from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Union
 
 import requests
+from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
+from airbyte_cdk.sources.types import Config
 from pydantic import field_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
 from ..components.errors import json_or_none, unknown_ids_error
 from ..components.extractors import JsonBodyExtractor, json_body
 from ..components.metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, normalize, to_number
+from ..components.record_fields import RecordFields, slice_value
 
 
 
@@ -161,6 +164,71 @@ class PostPostStatisticsExtractor(_PostPostExtractor):
             record["raw_metrics"] = raw
             record["metric_errors"] = metric_errors(body)
         yield record
+
+
+@dataclass
+class AccountPartitionsUnderFollowers(StateMigration):
+    """Saved states of account_statistics and social_statistics from before their accounts came through a followers
+    parent (0.1.0 until 2026-12-04): each account's partition gains the parent's partition, so its own cursor is
+    found again instead of falling back to the stream's oldest.
+
+    In:  ``{"states": [{"partition": {"account_id": "linkedin-A", "parent_slice": {}}, "cursor": {"date": "2026-10-04"}}], …}``
+    Out: ``{"states": [{"partition": {"account_id": "linkedin-A", "parent_slice": {"account_id": "linkedin-A",
+         "parent_slice": {}}}, "cursor": {"date": "2026-10-04"}}], …}`` (everything else as it was)
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    @staticmethod
+    def _old(entry: Any) -> bool:
+        partition = entry.get("partition") if isinstance(entry, Mapping) else None
+        return isinstance(partition, Mapping) and "account_id" in partition and partition.get("parent_slice") == {}
+
+    def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
+        states = stream_state.get("states") if isinstance(stream_state, Mapping) else None
+        return isinstance(states, list) and any(self._old(entry) for entry in states)
+
+    def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
+        def nested(entry: Any) -> Any:
+            if not self._old(entry):
+                return entry
+            account = entry["partition"]["account_id"]
+            return {**entry, "partition": {"account_id": account, "parent_slice": {"account_id": account, "parent_slice": {}}}}
+
+        return {**stream_state, "states": [nested(entry) for entry in stream_state["states"]]}
+
+
+@dataclass
+class PostPostFollowerGainsExtractor(JsonBodyExtractor):
+    """``POST /linkedin-followers`` with ``period: daily`` -> one record: the account's new followers per day.
+
+    In:  ``{"success": true, "data": [{"date": "2024-01-15", "count": 10}, {"date": "2024-01-16", "count": 15}],
+         "totalGrowth": 25, "cached": false}``
+    Out: ``{"gains": {"2024-01-15": 10, "2024-01-16": 15}}`` — ``count`` is the day's growth, never a follower
+         count (api-notes-2 §4.1); a count that is not a number is None. A body without ``data`` gives
+         ``{"gains": {}}``: every day's gain unknown (null), never 0.
+    """
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        rows = body.get("data") if isinstance(body, Mapping) else None
+        gains = {
+            str(row["date"])[:10]: to_number(row.get("count"))
+            for row in (rows if isinstance(rows, list) else [])
+            if isinstance(row, Mapping) and row.get("date")
+        }
+        yield {"gains": gains}
+
+
+@dataclass
+class PostPostDailyRecordFields(RecordFields):
+    """RecordFields, plus ``followers_gained``: the row's day looked up in the account's daily gains that the
+    partition carries (``extra_fields.gains``, from PostPostFollowerGainsExtractor). A day LinkedIn did not
+    report is None, never 0."""
+
+    def more_fields(self, record: Dict[str, Any], stream_slice: Any) -> None:
+        gains = slice_value(stream_slice, "extra_fields.gains")
+        record["followers_gained"] = gains.get(record.get("date")) if isinstance(gains, Mapping) else None
 
 
 @dataclass

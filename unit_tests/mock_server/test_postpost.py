@@ -119,19 +119,40 @@ def daily_answer(days: List[str], impressions: int) -> HttpResponse:
                                     "metrics": {"IMPRESSION": rows(impressions), "REACTION": rows(3), "COMMENT": rows(-1), "RESHARE": rows(0)}}))
 
 
+def gains_request(account: str) -> HttpRequest:
+    """The daily follower gains over the sync period (config(): 2026-10-01 .. 2026-10-05, the end exclusive)."""
+    return HttpRequest(f"{BASE}/linkedin-followers", body={
+        "platformId": account, "period": "daily", "dateRange": {"start": ymd("2026-10-01"), "end": ymd("2026-10-06")}})
+
+
+def gains_answer(counts: Dict[str, int]) -> HttpResponse:
+    return HttpResponse(json.dumps({"success": True, "data": [{"date": d, "count": c} for d, c in counts.items()],
+                                    "totalGrowth": sum(counts.values()), "cached": False}))
+
+
 class AccountStatisticsTest(TestCase):
     DAYS = ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05"]
 
     @HttpMocker()
     def test_two_accounts_are_two_partitions_then_resume_from_cursor_minus_lookback(self, http_mocker: HttpMocker) -> None:
         connections(http_mocker)
+        gains = {account: gains_request(account) for account in ACCOUNTS}
         for account, impressions in zip(ACCOUNTS, (100, 200)):
             http_mocker.post(daily_request(account, "2026-10-01", "2026-10-06"), daily_answer(self.DAYS, impressions))
+        # account 1 gained followers on 3 of the 5 days (a 0 is a real 0); account 2's answer has no days at all
+        http_mocker.post(gains[ACCOUNTS[0]], gains_answer({"2026-10-01": 4, "2026-10-02": 0, "2026-10-04": 7}))
+        http_mocker.post(gains[ACCOUNTS[1]], gains_answer({}))
 
         output = run("account_statistics", config())
 
         records = [r.record.data for r in output.records]
         assert len(records) == 10 and not output.errors
+        gained = {(r["account_id"], r["date"]): r.get("followers_gained") for r in records}
+        assert [gained[(ACCOUNTS[0], d)] for d in self.DAYS] == [4, 0, None, 7, None]  # a day not reported: null, never 0
+        assert all(gained[(ACCOUNTS[1], d)] is None for d in self.DAYS)
+        assert all(r.get("followers") is None for r in records)  # a gain is never written as the count
+        for request in gains.values():
+            http_mocker.assert_number_of_calls(request, 1)  # one per account for the whole sync, not per window
         assert {(r["account_id"], r["impressions"]) for r in records} == {(ACCOUNTS[0], 100), (ACCOUNTS[1], 200)}
         assert all(r.get("reach") is None and r.get("comments") is None and r["shares"] == 0 for r in records)  # -1 -> null, 0 stays
         for record in records:
@@ -146,6 +167,8 @@ class AccountStatisticsTest(TestCase):
         first, second = daily_request(ACCOUNTS[0], "2026-10-02", "2026-10-06"), daily_request(ACCOUNTS[1], "2026-10-01", "2026-10-06")
         http_mocker.post(first, daily_answer(self.DAYS[1:], 1))
         http_mocker.post(second, daily_answer(self.DAYS, 2))
+        for account in ACCOUNTS:
+            http_mocker.post(gains_request(account), gains_answer({"2026-10-03": 1}))
         state = StateBuilder().with_stream_state("account_statistics", {
             "use_global_cursor": False, "state": {"date": "2026-10-03"}, "lookback_window": 0,
             "states": [{"partition": {"account_id": ACCOUNTS[0], "parent_slice": {}}, "cursor": {"date": "2026-10-04"}},
@@ -196,8 +219,7 @@ class ErrorsTest(TestCase):
     def test_unknown_platform_id_404_is_a_config_error(self, http_mocker: HttpMocker) -> None:
         body = {"success": True, "connections": [{"platformId": ACCOUNTS[0]}]}
         http_mocker.get(HttpRequest(f"{BASE}/platform-connections"), HttpResponse(json.dumps(body)))
-        http_mocker.post(daily_request(ACCOUNTS[0], "2026-10-01", "2026-10-06"),
-                         HttpResponse(json.dumps({"error": "LinkedIn connection not found"}), 404))
+        http_mocker.post(gains_request(ACCOUNTS[0]), HttpResponse(json.dumps({"error": "LinkedIn connection not found"}), 404))
         output = run("account_statistics", config())
         [error, *_] = [e.trace.error for e in output.errors]
         assert error.failure_type.value == "config_error" and "provider.platform_ids" in error.message
@@ -208,6 +230,8 @@ class ErrorsTest(TestCase):
         limited = HttpResponse(json.dumps({"success": False, "error": "Rate limit exceeded", "retryAfter": 45}), 429)
         http_mocker.post(daily_request(ACCOUNTS[0], "2026-10-01", "2026-10-06"), [limited, daily_answer(["2026-10-01"], 1)])
         http_mocker.post(daily_request(ACCOUNTS[1], "2026-10-01", "2026-10-06"), daily_answer(["2026-10-01"], 2))
+        for account in ACCOUNTS:
+            http_mocker.post(gains_request(account), gains_answer({"2026-10-01": 1}))
         with patch("time.sleep") as sleep:
             catalog = CatalogBuilder().with_stream("account_statistics", SyncMode.full_refresh).build()
             output = read(SourceSocialAnalytics(config=config(), catalog=catalog), config(), catalog)
