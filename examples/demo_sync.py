@@ -7,7 +7,8 @@ incremental from the state kept in the cache. Prints row counts per provider and
 (Dagster, Airflow, plain scripts) use the connector; swap the config for real credentials to read a real
 account.
 
-Imports only the installed ``social_analytics_emulator`` package, PyAirbyte and the standard library, so it runs
+Imports only the installed ``social_analytics_emulator`` package, PyAirbyte (and pandas, which it brings) and the
+standard library, so it runs
 from any directory once ``pip install '.[pyairbyte,emulator]'`` is done (scripts/demo_sync.sh does it):
 
     python examples/demo_sync.py [--providers ayrshare,postpost] [--days 14]

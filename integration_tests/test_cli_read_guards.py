@@ -137,3 +137,15 @@ def test_a_far_past_start_date_is_a_config_error_naming_start_date_and_the_limit
     assert api.requests() == [] or all(r["path"].startswith("/__") for r in api.requests())
     config["start_date"] = floor  # the limit itself is accepted
     assert cli.run("check", config).of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
+
+
+def test_a_broken_cursor_of_a_stream_the_catalog_does_not_select_is_still_a_config_error_naming_it(cli, emulator, api):
+    """Every saved state is checked, selected or not: the CDK builds every stream's cursor from its state, and a
+    broken cursor of an unselected stream otherwise ends the read as "Something went wrong" (system_error)."""
+    config = emulator_config("ayrshare", emulator.url)
+    catalog = catalog_for(cli.run("discover", config))
+    result = cli.run("read", config, only(catalog, "social_statistics"), state=stream_state("link_analytics", {"created_at": "last tuesday"}))
+    assert result.returncode == 1
+    [error] = result.errors()
+    assert error["failure_type"] == "config_error" and "stream 'link_analytics'" in error["message"]
+    assert "Something went wrong" not in result.stdout and api.requests() == []

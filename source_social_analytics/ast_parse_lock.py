@@ -2,7 +2,9 @@
 
 On CPython 3.11.0-3.11.7 and 3.12.0-3.12.1 the AST converter keeps its recursion depth in state shared by all
 threads (the regression of gh-95185; fixed by "use per AST-parser state ... to prevent potential race condition
-due to simultaneous parsing", shipped in 3.11.8 and 3.12.2). Two threads parsing at once can then fail with
+due to simultaneous parsing", shipped in 3.11.8 and 3.12.2). 3.10 from 3.10.7 is counted too: the gh-95185
+change was backported there, the fix was not (3.10 was by then security-only), and a needless lock costs only
+microseconds while a missing one fails a sync. Two threads parsing at once can then fail with
 ``SystemError: AST constructor recursion depth mismatch``. In a sync every Jinja expression the CDK evaluates ends
 in ``ast.literal_eval`` -> ``ast.parse``, in as many threads as the concurrency level: a flaky failure, reported
 as a config_error. A lock around ``ast.parse`` removes the race for microseconds per call.
@@ -19,6 +21,7 @@ import threading
 from typing import Any, Callable, Optional, Tuple
 
 AFFECTED_VERSIONS: Tuple[Tuple[Tuple[int, int, int], Tuple[int, int, int]], ...] = (
+    ((3, 10, 7), (3, 11, 0)),
     ((3, 11, 0), (3, 11, 8)),  # [first affected, first fixed)
     ((3, 12, 0), (3, 12, 2)),
 )

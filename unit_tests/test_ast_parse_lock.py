@@ -8,10 +8,10 @@ import sys
 from source_social_analytics import ast_parse_lock
 
 
-def test_the_affected_versions_are_3_11_0_to_3_11_7_and_3_12_0_to_3_12_1() -> None:
+def test_the_affected_versions_are_3_10_7_on_3_11_0_to_3_11_7_and_3_12_0_to_3_12_1() -> None:
     assert ast_parse_lock.has_the_race((3, 11, 0), "cpython") and ast_parse_lock.has_the_race((3, 11, 7), "cpython")
-    assert ast_parse_lock.has_the_race((3, 12, 1), "cpython")
-    for fixed in ((3, 10, 14), (3, 11, 8), (3, 12, 2), (3, 13, 0), (3, 14, 1)):
+    assert ast_parse_lock.has_the_race((3, 12, 1), "cpython") and ast_parse_lock.has_the_race((3, 10, 14), "cpython")
+    for fixed in ((3, 10, 6), (3, 11, 8), (3, 12, 2), (3, 13, 0), (3, 14, 1)):
         assert not ast_parse_lock.has_the_race(fixed, "cpython"), fixed
     assert not ast_parse_lock.has_the_race((3, 11, 4), "pypy")
 

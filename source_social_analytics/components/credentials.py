@@ -31,6 +31,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_filter import HttpResponseFilter
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
 from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -97,5 +98,7 @@ class VendorKeyAuthenticator(DeclarativeAuthenticator):
         if response.status_code != 401 or request.headers.get(self.header) != self._header_value:
             return
         resolution = self.rejection_filter.matches(response) if self.rejection_filter is not None else None
+        if resolution is not None and resolution.response_action != ResponseAction.FAIL:
+            return  # a 401 the manifest retries (or refreshes on) does not end the key's use
         message = (resolution.error_message if resolution is not None else None) or "The vendor rejected the credentials (HTTP 401)."
         RejectedCredentials.remember(self._key, message)

@@ -214,6 +214,33 @@ class SocialStatisticsTest(TestCase):
             validate(record, schema("social_statistics"))
 
 
+class FollowersUnavailableTest(TestCase):
+    """POST /linkedin-followers answers 500 "Failed to fetch LinkedIn followers statistics" (api-notes-2 §4.1) when
+    LinkedIn does not give the figure. The lookup is the parent of the account's rows: that account is skipped for
+    this sync with one WARN (not retried: one call), the other accounts come, and its saved cursor does not move,
+    so the next sync reads its window again."""
+
+    FAILED = HttpResponse(json.dumps({"error": "Failed to fetch LinkedIn followers statistics"}), 500)
+
+    @HttpMocker()
+    def test_the_account_is_skipped_with_one_warning_and_its_state_does_not_move(self, http_mocker: HttpMocker) -> None:
+        connections(http_mocker)
+        http_mocker.post(daily_request(ACCOUNTS[1], "2026-10-01", "2026-10-06"), daily_answer(AccountStatisticsTest.DAYS, 5))
+        failed = gains_request(ACCOUNTS[0])
+        http_mocker.post(failed, self.FAILED)
+        http_mocker.post(gains_request(ACCOUNTS[1]), gains_answer({"2026-10-02": 3}))
+
+        output = run("account_statistics", config())
+
+        records = [r.record.data for r in output.records]
+        assert not output.errors and {r["account_id"] for r in records} == {ACCOUNTS[1]} and len(records) == 5
+        http_mocker.assert_number_of_calls(failed, 1)
+        warnings = [m.log.message for m in output.logs if m.log.level.value == "WARN" and "Skipping one PostPost account" in m.log.message]
+        assert len(warnings) == 1 and "Failed to fetch LinkedIn followers statistics" in warnings[0]
+        state = output.most_recent_state.stream_state.__dict__
+        assert {s["partition"]["account_id"] for s in state["states"]} == {ACCOUNTS[1]}  # the skipped account's cursor: not moved
+
+
 class ErrorsTest(TestCase):
     @HttpMocker()
     def test_unknown_platform_id_404_is_a_config_error(self, http_mocker: HttpMocker) -> None:
