@@ -17,8 +17,8 @@ from typing import Any, Dict, Iterable, Iterator, List, MutableMapping, Optional
 from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, AirbyteStateMessageSerializer, AirbyteStateType, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .components.errors import BREAKER_PREFIX, reset_for_a_new_command
-from .log_filters import AfterConfigError, command_filters, installed
+from .components.errors import BREAKER_PREFIX
+from .log_filters import AfterConfigError
 
 # the two cursor formats of the manifest's window_cursor and day_cursor
 CURSOR_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d")
@@ -121,14 +121,11 @@ def _error(message: AirbyteMessage):  # type: ignore[no-untyped-def]
     return None
 
 
-def dedupe_errors(messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage]:
+def dedupe_errors(messages: Iterable[AirbyteMessage], quiet: Optional[AfterConfigError] = None) -> Iterator[AirbyteMessage]:
     """The read's messages with each error said once; the CDK's closing summary re-raised short, with the
-    failure type of the first real error."""
-    seen: List[Any] = []
-    quiet = AfterConfigError()
-    reset_for_a_new_command()
-    with installed(quiet, *command_filters()):
-        yield from _deduped(messages, seen, quiet)
+    failure type of the first real error. ``quiet``: the read's AfterConfigError log filter (installed by the
+    caller, SourceSocialAnalytics.read), told when a config error has been said."""
+    yield from _deduped(messages, [], quiet if quiet is not None else AfterConfigError())
 
 
 def _deduped(messages: Iterable[AirbyteMessage], seen: List[Any], quiet: AfterConfigError) -> Iterator[AirbyteMessage]:

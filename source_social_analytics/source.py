@@ -29,7 +29,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from .components.dates import earliest_cursor
 from .components.errors import reset_for_a_new_command
 from .config import ConfigError, start_date_problem, validate_config
-from .log_filters import command_filters, installed
+from .log_filters import AfterConfigError, command_filters, installed
 from .providers import PROVIDERS
 from .read_guards import checked_state, dedupe_errors, unknown_streams_problem
 
@@ -119,7 +119,10 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
         self._raise_config_problem()
         self._check_catalog_and_state(logger, catalog)
         self._warn_about_unreachable_windows(logger, catalog)
-        yield from dedupe_errors(super().read(logger, config, catalog, state))
+        quiet = AfterConfigError()
+        reset_for_a_new_command()  # every endpoint trusted again, no key refused yet (in-process callers run several)
+        with installed(quiet, *command_filters()):
+            yield from dedupe_errors(super().read(logger, config, catalog, state), quiet)
 
     def _check_catalog_and_state(self, logger: logging.Logger, catalog: ConfiguredAirbyteCatalog) -> None:
         """read_guards: unknown streams and unparsable cursors are config errors; clamped future cursors said."""

@@ -51,27 +51,39 @@ def test_the_check_and_the_rejection_filter_are_called_as_the_cdk_defines_them()
 
 SNAPSHOT = r'''
 import ast, json, logging, sys
-import requests, requests_cache.backends.base as cache_base
-from airbyte_cdk.sources.streams.http.http_client import HttpClient
-from airbyte_cdk.sources.declarative.interpolation.jinja import JinjaInterpolation
-from airbyte_cdk.sources.declarative.incremental.concurrent_partition_cursor import ConcurrentPerPartitionCursor
-from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import SubstreamPartitionRouter
+import requests, requests_cache
+import airbyte_cdk.sources.declarative.concurrent_declarative_source  # the CDK as a source loads it, before ours
+
+WATCHED = ("airbyte_cdk", "requests", "requests_cache", "urllib3", "logging", "ast", "json", "threading")
+
 
 def snapshot():
-    owners = [HttpClient, JinjaInterpolation, ConcurrentPerPartitionCursor, SubstreamPartitionRouter, requests.Session,
-              requests.adapters.HTTPAdapter, cache_base.BaseCache]
-    state = {f"{o.__module__}.{o.__qualname__}": {k: repr(v) for k, v in vars(o).items()} for o in owners}
-    state["ast.parse"] = repr(ast.parse)
-    state["logging"] = {name: [repr(f) for f in logging.getLogger(name).filters] + [repr(h) for h in logging.getLogger(name).handlers]
-                        for name in ("", "airbyte")}
+    """Every attribute of every loaded module of the watched packages, and of every class defined there, by
+    identity; and every logger's filters and handlers."""
+    state = {}
+    for name, module in list(sys.modules.items()):
+        if module is None or name.split(".")[0] not in WATCHED:
+            continue
+        for attr, value in list(vars(module).items()):
+            state[f"{name}.{attr}"] = id(value)
+            if isinstance(value, type) and getattr(value, "__module__", None) == name:
+                for member, inner in list(vars(value).items()):
+                    state[f"{name}.{attr}.{member}"] = id(inner)
+    loggers = [logging.getLogger()] + [l for l in logging.Logger.manager.loggerDict.values() if isinstance(l, logging.Logger)]
+    for logger in loggers:
+        state[f"logger {logger.name}"] = repr((logger.filters, logger.handlers, logger.level, logger.propagate, logger.disabled))
     return state
+
 
 before = snapshot()
 import pkgutil, importlib, source_social_analytics
 for module in pkgutil.walk_packages(source_social_analytics.__path__, "source_social_analytics."):
     importlib.import_module(module.name)
 after = snapshot()
-changed = sorted(k for k in before if before[k] != after[k])
+changed = sorted(k for k in before if k in after and before[k] != after[k])
+# a logger our import created, with a filter or handler of ours on it
+changed += sorted(k for k in after if k.startswith("logger ") and k not in before and not after[k].startswith("([], [],"))
+print(len(before), "watched")
 print(json.dumps(changed))
 '''
 
