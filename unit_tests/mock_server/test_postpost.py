@@ -240,6 +240,21 @@ class FollowersUnavailableTest(TestCase):
         state = output.most_recent_state.stream_state.__dict__
         assert {s["partition"]["account_id"] for s in state["states"]} == {ACCOUNTS[1]}  # the skipped account's cursor: not moved
 
+    @HttpMocker()
+    def test_another_500_is_an_outage_retried_not_a_skip(self, http_mocker: HttpMocker) -> None:
+        connections(http_mocker)
+        for account in ACCOUNTS:
+            http_mocker.post(daily_request(account, "2026-10-01", "2026-10-06"), daily_answer(AccountStatisticsTest.DAYS, 5))
+        flaky = gains_request(ACCOUNTS[0])
+        http_mocker.post(flaky, [HttpResponse(json.dumps({"error": "Internal server error"}), 500), gains_answer({"2026-10-02": 3})])
+        http_mocker.post(gains_request(ACCOUNTS[1]), gains_answer({}))
+        with patch("time.sleep"):
+            output = run("account_statistics", config())
+        records = [r.record.data for r in output.records]
+        assert not output.errors and len(records) == 10
+        http_mocker.assert_number_of_calls(flaky, 2)
+        assert [r["followers_gained"] for r in records if r["account_id"] == ACCOUNTS[0] and r["date"] == "2026-10-02"] == [3]
+
 
 class ErrorsTest(TestCase):
     @HttpMocker()
