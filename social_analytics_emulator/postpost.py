@@ -655,6 +655,18 @@ class _Cache:
             self._items[key] = (self._clock() + CACHE_SECONDS, value)
 
 
+def _range_and_connection(body: Dict[str, Any], workspace: "_Workspace") -> Tuple[Any, Any, Optional[Response]]:
+    """(dateRange, the LinkedIn connection of ``platformId``, None), or the 400/404 answer as the third item; shared
+    by /linkedin-followers and /linkedin-profile-summary, which validate the two the same way."""
+    date_range, problem = _parse_date_range(body.get("dateRange"))
+    if problem:
+        return None, None, problem
+    connection = workspace.linkedin(body["platformId"])
+    if connection is None:
+        return None, None, _error(404, "LinkedIn connection not found")
+    return date_range, connection, None
+
+
 # -- request-body parsing ----------------------------------------------------------------------------
 def _parse_query_types(body: Dict[str, Any]) -> Tuple[List[str], bool, Optional[Response]]:
     """(metrics, single, error). ``single`` is True for the ``queryType`` form."""
@@ -1148,12 +1160,9 @@ class PostPostEmulator(Vendor):
             return _error(400, "Invalid period. Must be one of: lifetime, daily")
         if period == "daily" and body.get("dateRange") in (None, False, 0, ""):
             return _error(400, "dateRange is required for daily period")
-        date_range, problem = _parse_date_range(body.get("dateRange"))
+        date_range, connection, problem = _range_and_connection(body, workspace)
         if problem:
             return problem
-        connection = workspace.linkedin(body["platformId"])
-        if connection is None:
-            return _error(404, "LinkedIn connection not found")
         if connection.token_expired:
             return _error(500, FOLLOWERS_FETCH_ERROR)
         today = self.now().date()
@@ -1185,12 +1194,9 @@ class PostPostEmulator(Vendor):
         problem = _platform_id_problem(body)
         if problem:
             return problem
-        date_range, problem = _parse_date_range(body.get("dateRange"))
+        date_range, connection, problem = _range_and_connection(body, workspace)
         if problem:
             return problem
-        connection = workspace.linkedin(body["platformId"])
-        if connection is None:
-            return _error(404, "LinkedIn connection not found")
         asked = [m for m in SUMMARY_METRICS if m != "followersPeriod" or date_range is not None]
         failed = [m for m in asked if connection.token_expired or m in connection.summary_failures]
         messages = OPENAPI_SUMMARY_ERRORS if connection.summary_errors_as_strings else SUMMARY_ERRORS

@@ -1,7 +1,7 @@
 """How the connector's log lines read: logging filters, installed on the log handlers for one command.
 
 ``installed(*filters)`` adds them to the handlers of the root and ``airbyte`` loggers when a command starts
-(``SourceSocialAnalytics.check``, and ``read_guards.dedupe_errors`` for a read) and removes them when it ends, so
+(``SourceSocialAnalytics.check`` and ``SourceSocialAnalytics.read``) and removes them when it ends, so
 they see every record the CDK logs during the command, on any logger, and nothing outside it. Importing this
 module changes nothing.
 

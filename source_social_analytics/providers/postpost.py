@@ -2,7 +2,9 @@
 
 - ``PostPostConfig``: the provider's config checks; ``PROVIDER``: its registry entry (providers/__init__.py).
 - Extractors, one per endpoint body: accounts (``/platform-connections``), LinkedIn entries (``/get-post``),
-  statistics (post, and account TOTAL) and DAILY account rows; each docstring says what goes in and out.
+  statistics (post, and account TOTAL), DAILY account rows and daily follower gains (``/linkedin-followers``);
+  each docstring says what goes in and out. ``PostPostDailyRecordFields`` puts a day's gain on its row, and
+  ``AccountPartitionsUnderFollowers`` migrates account states saved before the followers parents.
 - ``PostPostRateLimitBackoff``: a 429's ``retryAfter`` body field (or ``X-RateLimit-Reset``).
 - The metric mapping (fixed by CONTRACT §3): IMPRESSION / MEMBERS_REACHED / REACTION / COMMENT / RESHARE.
 """
