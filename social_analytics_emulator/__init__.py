@@ -7,12 +7,13 @@ needs only the standard library. Run it with ``social-analytics-emulator --port 
 
 - ``server``: the HTTP server (``Emulator``) and its command line; ``vendors``: the registry of vendor modules
   (``ayrshare``, ``highlevel``, ``mosaic``, ``postpost``, each built on ``base``);
-- ``client``: ``EmulatorClient``, the test hooks of a running emulator (request log, faults, settings);
+- ``client``: ``EmulatorClient``, the test hooks of a running emulator (request log, faults, settings, answers per
+  status);
 - ``configs``: a connector config per provider pointing at a running emulator;
 - ``request_floor``: the fewest requests a sync of the emulator's data set needs.
 """
-from .client import EmulatorClient, most_in_flight
+from .client import EmulatorClient, most_in_flight, status_counts
 from .server import Emulator
 from .vendors import default_vendors
 
-__all__ = ["Emulator", "EmulatorClient", "default_vendors", "most_in_flight"]
+__all__ = ["Emulator", "EmulatorClient", "default_vendors", "most_in_flight", "status_counts"]

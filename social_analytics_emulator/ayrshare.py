@@ -10,8 +10,49 @@ Quirks reproduced on purpose, because the real API has them:
 - ``POST /analytics/social``: a platform that is not linked answers HTTP 400 code 156 (gmb, and others
   in UNLINKED_AS_HTTP_400) or, for the rest and in multi-platform requests, an ``errors[]`` entry in a 200.
 - Profile ``brand-bulk`` (BULK_PROFILE_KEY) posted 540 times in one week: a 7-day /history window is full.
+- Native posts (``ayrshare_native.py``, api-notes-2 §1.1/§1.2/§2): ``GET /history/{platform}``, ``POST /analytics/post``
+  with ``searchPlatformId: true`` (analytics by social id) and ``GET /analytics/youTubePlaylists``, for every profile.
+  Two more profiles, in NATIVE_PROFILE_KEYS (not in PROFILE_KEYS): ``brand-native`` (NATIVE_PROFILE_KEY, Business)
+  has posts made at the networks on 9 platforms besides the 12 it sent through Ayrshare (same native ids), 31
+  facebook posts (pages), YouTube collaborations it does not own (social-id analytics: zeros) and a linked
+  pinterest that social-id analytics refuses (400); ``brand-premium`` (PREMIUM_PROFILE_KEY, Premium plan:
+  social-id analytics 403, no YouTube). The other profiles' native history is their own Ayrshare posts.
 - Every answer carries ``x-ratelimit-max``/``x-ratelimit-count``; past 300 requests in 5 minutes per
   profile the answer is 429.
+
+Rate limits (api-notes §1.7; the vendor's errors-http page)
+- [DOC] Per User Profile: 300 requests per 5 minutes; every authenticated answer carries ``x-ratelimit-max`` (the
+  limit) and ``x-ratelimit-count`` (requests in the current 5-minute window). The primary profile (no
+  ``Profile-Key``) is one User Profile, each Profile-Key another: their budgets are independent.
+- [INFERRED] A sliding 5-minute window; every authenticated request is counted, refused ones too (hammering keeps
+  a profile blocked, as the vendor warns). Past the limit: 429 with the flat error body
+  ``{"action":"request","status":"error","code":429,"message":"Rate limit exceeded. ..."}`` (the real body and
+  code are [UNKNOWN]). No ``Retry-After`` and no reset header: the current docs name only the two headers above
+  (the older ``x-ratelimit-remaining``/``x-ratelimit-reset`` are gone), so a client must back off on its own.
+- X/Twitter analytics daily cap [DOC: "X Analytics Rate Limits ... Business User Profiles: 1,000 API requests per
+  24-hour period; Premium 500" (older revisions 500/300/350); per-platform analytics throttling answers 429]. Off
+  by default; ``twitter_analytics_daily_cap=N`` (constructor, ``set_twitter_analytics_daily_cap``, the emulator's
+  setting of that name) turns it on. [INFERRED, the wire shape is undocumented]: per User Profile, a sliding
+  24-hour window counting ``POST /analytics/post`` answers that carry twitter analytics (a post with twitter among
+  its platforms, asked without ``platforms`` or with twitter in them; analytics by social id of a tweet too); the
+  (N+1)th such call in 24 h answers 429
+  ``{"action":"analytics","status":"error","code":429,"message":"X/Twitter analytics daily limit reached: N X/Twitter
+  analytics requests per 24 hours for this User Profile. ...","platform":"twitter"}`` for the *whole* call (other
+  platforms of the same post included: Ayrshare answers a call, not a platform), with the usual
+  ``x-ratelimit-max``/``x-ratelimit-count`` headers, which stay within the profile's budget: that is how a client
+  tells the two 429s apart (and by ``platform: "twitter"`` and the message). A call for a post without twitter, or
+  with ``platforms`` leaving twitter out, is served. Refused calls do not count against the cap. The monthly X cap
+  and the 1,000-violations suspension are not emulated.
+- Settings (see ``Vendor``): ``set_rate_limit(n)`` (the emulator's ``rate_limits: {"ayrshare": n}``) makes the
+  per-profile limit exactly ``n`` (default ``300 * scale``, see below); ``rate_time_scale`` s divides the 5-minute
+  window and the 24-hour X window. Either resets the counters. Test hook: ``AyrshareEmulator.clock`` (monotonic
+  seconds) is the rate clock and may be replaced on an instance.
+
+Benchmark profiles (``benchmark_profiles=N``, ``posts_per_benchmark_profile=M``; default 0, nothing changes): N
+extra User Profiles ``bench-000``..., Profile-Keys ``benchmark_profile_keys(N)`` (deterministic), each with M posts
+published through Ayrshare over the last ~14 days, all succeeded (so each has ``/analytics/post``), on 1-3 of
+the profile's linked platforms (four sets cycle; twitter on every other profile, X threads on some posts). No
+links. The per-profile limit applies to each of them separately.
 
 The data set is deterministic: the same posts, links and numbers for the same UTC day.
 
@@ -29,7 +70,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Deque, Dict, List, Optional
+from typing import Any, Callable, Deque, Dict, List, Optional
 
 from .base import Request, Response, Vendor
 
@@ -41,11 +82,30 @@ PROFILE_KEYS = {
 # A profile whose automation went wrong: more than 500 posts in one week (most of them failed), so that one
 # 7-day /history window comes back full (api-notes §1.5: limit 500, no pagination). Not in PROFILE_KEYS.
 BULK_PROFILE_KEY = "CZ8BLK-2MW7Q4RT-PX6NV3K-HD5SY8F"
+# The native-post profiles (data and behaviour in ayrshare_native.py). Not in PROFILE_KEYS.
+NATIVE_PROFILE_KEY = "DN4TVX-7PQ2K9WM-RB8HC3L-NF6JZ2E"  # brand-native: Business plan, posts made at the networks
+PREMIUM_PROFILE_KEY = "EP5MRW-3KX8J2QN-TV7LD4H-GC9WB6A"  # brand-premium: Premium plan (social-id analytics 403)
+NATIVE_PROFILE_KEYS = {"brand-native": NATIVE_PROFILE_KEY, "brand-premium": PREMIUM_PROFILE_KEY}
 BULK_POSTS = 540
 BULK_PUBLISHED_EVERY = 45  # every 45th bulk post succeeded: 12 published posts
 BULK_WEEK_DAYS_AGO = (10, 17)  # posted between 17 and 10 days ago
 RATE_LIMIT_MAX = 300
 RATE_LIMIT_WINDOW_SECONDS = 300
+# X/Twitter analytics: a separate cap per User Profile per 24 hours (api-notes §1.7); off unless configured
+TWITTER_ANALYTICS_WINDOW_SECONDS = 86_400
+TWITTER_CAP_MESSAGE = (
+    "X/Twitter analytics daily limit reached: {cap} X/Twitter analytics requests per 24 hours for this User Profile."
+    " Analytics of the other platforms are not affected."
+)
+# Benchmark profiles (``benchmark_profiles``): posts over the last ~14 days, linked platforms cycling over these
+BENCHMARK_POSTS_PER_PROFILE = 100
+BENCHMARK_DAYS = 14
+BENCHMARK_PLATFORM_SETS = (
+    ("facebook", "instagram", "linkedin", "twitter"),
+    ("instagram", "linkedin", "tiktok"),
+    ("linkedin", "twitter", "youtube"),
+    ("facebook", "pinterest", "tiktok", "youtube"),
+)
 KNOWN_PLATFORMS = [
     "bluesky", "facebook", "gmb", "instagram", "linkedin", "pinterest",
     "reddit", "snapchat", "telegram", "threads", "tiktok", "twitter", "youtube",
@@ -216,6 +276,57 @@ def _bulk_profile(midnight: datetime) -> Profile:
     return profile
 
 
+def _benchmark_name(number: int) -> str:
+    return f"bench-{number:03d}"
+
+
+def benchmark_profile_keys(n: int) -> List[str]:
+    """The Profile-Keys of the first ``n`` benchmark profiles (``bench-000``, ``bench-001``, ...), in that order:
+    deterministic (the same for every emulator), in the vendor's key format, never one of PROFILE_KEYS."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    keys = []
+    for number in range(max(0, int(n))):
+        digest = hashlib.sha256(f"ayrshare:profile-key:{_benchmark_name(number)}".encode()).digest()
+        chars = "".join(alphabet[byte % len(alphabet)] for byte in digest[:28])
+        keys.append(f"{chars[:6]}-{chars[6:14]}-{chars[14:21]}-{chars[21:28]}")
+    return keys
+
+
+def build_benchmark_profiles(today: date, count: int, posts_per_profile: int = BENCHMARK_POSTS_PER_PROFILE) -> Dict[str, Profile]:
+    """``count`` extra User Profiles for benchmarks (``bench-000``..., keys ``benchmark_profile_keys(count)``), each
+    with ``posts_per_profile`` posts published through Ayrshare over the last ~14 days (all succeeded, newest
+    first), its linked platforms cycling over BENCHMARK_PLATFORM_SETS (twitter on half the profiles), each post on
+    1-3 of them. No links. Deterministic for the UTC day."""
+    midnight = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    profiles: Dict[str, Profile] = {}
+    for number in range(max(0, int(count))):
+        name = _benchmark_name(number)
+        title = f"Benchmark {number:03d}"
+        platforms = list(BENCHMARK_PLATFORM_SETS[number % len(BENCHMARK_PLATFORM_SETS)])
+        rng = random.Random(f"ayrshare:{name}")
+        profile = Profile(name=name, title=title, platforms=platforms)
+        for index in range(posts_per_profile):
+            days_ago = 0.2 + index * ((BENCHMARK_DAYS - 0.5) / posts_per_profile)
+            published = midnight - timedelta(days=days_ago) + timedelta(minutes=rng.randint(0, 50))
+            published = min(published, midnight - timedelta(minutes=5))
+            scheduled = index % 3 == 1
+            chosen = sorted(rng.sample(platforms, k=min(len(platforms), rng.randint(1, 3))))
+            profile.posts.append(Post(
+                id=_post_id(name, index),
+                text=f"{title} update #{posts_per_profile - index}",
+                platforms=chosen,
+                created=published - timedelta(hours=rng.randint(2, 48)) if scheduled else published,
+                published=published,
+                scheduled=scheduled,
+                thread_length=rng.choice([2, 3]) if "twitter" in chosen and index % 4 == 0 else 1,
+                seed=rng.randint(1, 10_000),
+            ))
+        profile.posts.sort(key=lambda p: p.published, reverse=True)  # newest first, as /history lists them
+        profile.by_id = {post.id: post for post in profile.posts}
+        profiles[name] = profile
+    return profiles
+
+
 def _growth(published: datetime, now: datetime) -> float:
     """Metrics keep growing for days after publication, so a re-read sees new numbers."""
     age_days = max((now - published).total_seconds() / 86400.0, 0.0)
@@ -223,28 +334,66 @@ def _growth(published: datetime, now: datetime) -> float:
 
 
 class _RateLimiter:
-    def __init__(self) -> None:
+    """Sliding windows per profile on ``clock`` (monotonic seconds); the window length is given per call (the
+    documented window divided by the vendor's ``rate_time_scale``)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._calls: Dict[str, Deque[float]] = defaultdict(deque)
 
-    def hit(self, profile: str) -> int:
-        now = time.monotonic()
+    def reset(self) -> None:
         with self._lock:
-            calls = self._calls[profile]
-            while calls and now - calls[0] > RATE_LIMIT_WINDOW_SECONDS:
-                calls.popleft()
+            self._calls.clear()
+
+    def _trim(self, profile: str, now: float, window: float) -> Deque[float]:
+        calls = self._calls[profile]
+        while calls and now - calls[0] > window:
+            calls.popleft()
+        return calls
+
+    def hit(self, profile: str, window: float = RATE_LIMIT_WINDOW_SECONDS) -> int:
+        """Count one request (refused ones too); return the requests in the window, this one included."""
+        now = self.clock()
+        with self._lock:
+            calls = self._trim(profile, now, window)
             calls.append(now)
             return len(calls)
+
+    def admit(self, profile: str, limit: int, window: float) -> bool:
+        """Count one call if fewer than ``limit`` are in the window; False (and nothing counted) otherwise."""
+        now = self.clock()
+        with self._lock:
+            calls = self._trim(profile, now, window)
+            if len(calls) >= limit:
+                return False
+            calls.append(now)
+            return True
 
 
 class AyrshareEmulator(Vendor):
     prefix = "/api"
     name = "ayrshare"
 
-    def __init__(self, scale: int = 1, now: Optional[datetime] = None) -> None:
+    def __init__(
+        self,
+        scale: int = 1,
+        now: Optional[datetime] = None,
+        benchmark_profiles: int = 0,
+        posts_per_benchmark_profile: int = BENCHMARK_POSTS_PER_PROFILE,
+        twitter_analytics_daily_cap: Optional[int] = None,
+    ) -> None:
         super().__init__(scale, now)
-        self._limiter = _RateLimiter()
+        self.clock: Callable[[], float] = time.monotonic  # the rate clock (a test hook; seconds)
+        self._limiter = _RateLimiter(lambda: self.clock())
+        self._twitter_limiter = _RateLimiter(lambda: self.clock())
         self.rate_limit_max = RATE_LIMIT_MAX * self.scale
+        self.twitter_analytics_daily_cap = twitter_analytics_daily_cap
+        self.benchmark_profiles = max(0, int(benchmark_profiles))
+        self.posts_per_benchmark_profile = max(0, int(posts_per_benchmark_profile))
+        keys = {**PROFILE_KEYS, "brand-bulk": BULK_PROFILE_KEY, **NATIVE_PROFILE_KEYS}
+        keys.update(zip(map(_benchmark_name, range(self.benchmark_profiles)), benchmark_profile_keys(self.benchmark_profiles)))
+        self._profile_by_key = {key: name for name, key in keys.items()}
         self._cache_day: Optional[date] = None
         self._profiles: Dict[str, Profile] = {}
         self._lock = threading.Lock()
@@ -254,8 +403,44 @@ class AyrshareEmulator(Vendor):
         with self._lock:
             if self._cache_day != today:
                 self._profiles = build_profiles(today, self.scale)
+                from .ayrshare_native import build_native_profiles  # imports this module: not at the top
+
+                self._profiles.update(build_native_profiles(today))
+                if self.benchmark_profiles:
+                    self._profiles.update(build_benchmark_profiles(today, self.benchmark_profiles, self.posts_per_benchmark_profile))
                 self._cache_day = today
             return self._profiles
+
+    # -- rate limits (see ``Vendor`` and the module docstring) --------------------------------------------
+    def set_rate_limit(self, limit: Optional[int]) -> None:
+        """Exactly ``limit`` requests per User Profile per (scaled) 5 minutes; None: ``300 * scale``."""
+        super().set_rate_limit(limit)
+        self.rate_limit_max = int(limit) if limit is not None else RATE_LIMIT_MAX * self.scale
+
+    def rate_limit(self) -> Optional[int]:
+        return self.rate_limit_max
+
+    def set_twitter_analytics_daily_cap(self, cap: Optional[int]) -> None:
+        if cap is not None and int(cap) < 0:
+            raise ValueError(f"twitter_analytics_daily_cap must be >= 0, not {cap}")
+        self.twitter_analytics_daily_cap = int(cap) if cap is not None else None
+        self._twitter_limiter.reset()
+
+    def reset_rate_limits(self) -> None:
+        self._limiter.reset()
+        self._twitter_limiter.reset()
+
+    def _twitter_analytics_capped(self, request: Request, profile_name: str, response: Response) -> Response:
+        """The X/Twitter analytics daily cap: a ``POST /analytics/post`` answer that carries twitter analytics counts
+        against the profile's cap; past it, the flat 429 instead (see the module docstring)."""
+        cap = self.twitter_analytics_daily_cap
+        if cap is None or request.method != "POST" or request.path[len(self.prefix) :] != "/analytics/post":
+            return response
+        if response.status != 200 or not isinstance(response.body, dict) or "twitter" not in response.body:
+            return response
+        if self._twitter_limiter.admit(profile_name, cap, self.rate_window(TWITTER_ANALYTICS_WINDOW_SECONDS)):
+            return response
+        return _error(429, 429, TWITTER_CAP_MESSAGE.format(cap=f"{cap:,}"), platform="twitter")
 
     # -- request plumbing ---------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
@@ -269,19 +454,21 @@ class AyrshareEmulator(Vendor):
         profile_key = request.header("Profile-Key")
         profile_name = "primary"
         if profile_key:
-            matches = [name for name, key in {**PROFILE_KEYS, "brand-bulk": BULK_PROFILE_KEY}.items() if key == profile_key]
-            if not matches:
+            matched = self._profile_by_key.get(profile_key)
+            if matched is None:
                 return _error(
                     403, 101, "Profile Key not found. Please verify the Profile-Key header.",
                     action="authorization",
                 )
-            profile_name = matches[0]
-        count = self._limiter.hit(profile_name)
-        headers = {"x-ratelimit-max": str(self.rate_limit_max), "x-ratelimit-count": str(count)}
-        if count > self.rate_limit_max:
+            profile_name = matched
+        limit = self.rate_limit_max
+        count = self._limiter.hit(profile_name, self.rate_window(RATE_LIMIT_WINDOW_SECONDS))
+        headers = {"x-ratelimit-max": str(limit), "x-ratelimit-count": str(count)}
+        if count > limit:
             response = _error(429, 429, "Rate limit exceeded. Please slow down your requests.", action="request")
         else:
             response = self._route(request, self.profiles()[profile_name])
+            response = self._twitter_analytics_capped(request, profile_name, response)
         response.headers.update(headers)
         return response
 
@@ -290,7 +477,19 @@ class AyrshareEmulator(Vendor):
         if path == "/history" and request.method == "GET":
             return self._history(request, profile)
         if path == "/analytics/post" and request.method == "POST":
+            from . import ayrshare_native
+
+            if ayrshare_native.wants_social_id(request):  # searchPlatformId: true (api-notes-2 §1.2)
+                return ayrshare_native.post_analytics_by_social_id(self, request, profile)
             return self._post_analytics(request, profile)
+        if path.startswith("/history/") and request.method == "GET" and path[len("/history/") :] in KNOWN_PLATFORMS:
+            from . import ayrshare_native
+
+            return ayrshare_native.history_platform(self, request, profile, path[len("/history/") :])
+        if path == "/analytics/youTubePlaylists" and request.method == "GET":
+            from . import ayrshare_native
+
+            return ayrshare_native.youtube_playlists(self, request, profile)
         if path == "/analytics/social" and request.method == "POST":
             return self._social_analytics(request, profile)
         if path == "/analytics/links" and request.method == "GET":

@@ -58,10 +58,17 @@ class Vendor:
     same for the vendor's whole life, so the same request answers the same body however long a test runs
     (metrics that grow with a post's age, ``lastUpdated`` stamps, "today"). Only pacing (rate-limit windows,
     answer caches) follows the wall clock.
+
+    ``rate_time_scale`` (default 1.0) speeds up the vendor's *rate clock* only: every rate-limit window (and every
+    time the vendor reports in its rate headers or 429 bodies) is divided by it, so a benchmark or a test can live
+    through a 5-minute window in 5 s (scale 60). Data times (``now``) are never scaled. ``set_rate_limit(n)`` makes
+    the vendor enforce exactly ``n`` requests per its documented unit (profile, location, key) and window; ``None``
+    is the vendor's default. Both reset the rate counters (``reset_rate_limits``).
     """
 
     prefix: str = ""
     name: str = ""
+    rate_time_scale: float = 1.0
 
     def __init__(self, scale: int = 1, now: Optional[datetime] = None) -> None:
         self.scale = max(1, int(scale))
@@ -71,6 +78,31 @@ class Vendor:
     def now(self) -> datetime:
         """The fixed moment this vendor's data is computed at (see the class docstring)."""
         return self._now
+
+    # -- rate limits (see the class docstring) ---------------------------------------------------------------
+    def rate_window(self, seconds: float) -> float:
+        """A documented rate window of ``seconds``, on the scaled rate clock."""
+        return seconds / self.rate_time_scale
+
+    def set_rate_time_scale(self, factor: float) -> None:
+        factor = float(factor)
+        if not factor > 0:
+            raise ValueError(f"rate_time_scale must be > 0, not {factor}")
+        self.rate_time_scale = factor
+        self.reset_rate_limits()
+
+    def set_rate_limit(self, limit: Optional[int]) -> None:
+        """Enforce exactly ``limit`` requests per the vendor's unit and window (None: the vendor's default)."""
+        if limit is not None and int(limit) < 1:
+            raise ValueError(f"a rate limit must be >= 1, not {limit}")
+        self.reset_rate_limits()
+
+    def rate_limit(self) -> Optional[int]:
+        """The limit enforced now per unit and window (None: nothing enforced)."""
+        return None
+
+    def reset_rate_limits(self) -> None:
+        """Forget every rate counter (a fresh budget everywhere)."""
 
     def handle(self, request: Request) -> Response:  # pragma: no cover - interface
         raise NotImplementedError

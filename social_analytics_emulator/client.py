@@ -1,5 +1,6 @@
 """A client of a running emulator's test hooks (``/__emulator__/...``, see ``server.py``): the request log, injected
-faults and settings; and ``most_in_flight``, what a request log says about concurrency.
+faults and settings; and ``most_in_flight``, what a request log says about concurrency, and ``status_counts``, the
+answers per HTTP status (e.g. the 429s of a benchmark).
 
 Standard library only (``urllib``), like the rest of the package: tests, benchmarks and pipelines without vendor
 keys use it against an emulator in this process or in another one.
@@ -52,8 +53,27 @@ class EmulatorClient:
         self._call("DELETE", "faults")
 
     def settings(self, **values: Any) -> Dict[str, Any]:
-        """Sets ``fault_rate``, ``fault_seed``, ``latency_ms`` and/or ``hang_seconds``; returns the settings now in force."""
+        """Sets ``fault_rate``, ``fault_seed``, ``latency_ms``, ``hang_seconds``, and the rate settings
+        ``rate_time_scale``, ``rate_limits`` (``{"ayrshare": 300, ...}``), ``twitter_analytics_daily_cap``,
+        ``reset_rate_limits`` (see ``server.py``); returns the settings now in force."""
         return self._call("PUT", "settings", values)
+
+    def current_settings(self) -> Dict[str, Any]:
+        return self._call("GET", "settings")
+
+    def status_counts(self, vendor: Optional[str] = None, path_prefix: str = "") -> Dict[Optional[int], int]:
+        """How many logged answers had each HTTP status (None: no answer was sent), for one ``vendor`` (its name,
+        e.g. ``"ayrshare"``) or all, e.g. ``{200: 412, 429: 3}``: the 429s a benchmark provoked."""
+        return status_counts(self.requests(path_prefix), vendor)
+
+
+def status_counts(log: List[Dict[str, Any]], vendor: Optional[str] = None) -> Dict[Optional[int], int]:
+    """Answers per HTTP status in a request log (all vendors, or only ``vendor``'s)."""
+    counts: Dict[Optional[int], int] = {}
+    for entry in log:
+        if vendor is None or entry.get("vendor") == vendor:
+            counts[entry.get("status")] = counts.get(entry.get("status"), 0) + 1
+    return counts
 
 
 def most_in_flight(log: List[Dict[str, Any]], latency_s: float) -> int:

@@ -107,6 +107,14 @@ OAuth 2.0, v1 token endpoint (api-notes-2 §5.1, §5.4-5.6)
 - Rate limit: more than 100 admitted requests in the last 10 s for one (token, location) -> 429
   ``{"statusCode":429,"message":"Too Many Requests"}`` (NestJS default); only admitted (non-429) authenticated requests
   are counted; the daily budget is per UTC day. 401 and 404 answers carry the headers but are not counted.
+  No ``Retry-After`` ([UNKNOWN] in the docs): a client paces itself from ``X-RateLimit-Remaining`` and
+  ``X-RateLimit-Interval-Milliseconds``.
+- Rate settings (emulator test hooks, see ``Vendor``): ``set_rate_limit(n)`` (the emulator's ``rate_limits:
+  {"highlevel": n}``) makes the burst limit ``n`` per (token, location) per window, and ``X-RateLimit-Max`` says ``n``;
+  the daily 200,000 stays. ``rate_time_scale`` s divides the 10 s window, and ``X-RateLimit-Interval-Milliseconds``
+  reports the scaled window (``ceil(10000 / s)`` ms, which is also the window enforced); with s != 1 the daily budget
+  is per scaled day (``86400 / s`` seconds of the vendor clock, numbered from the clock's zero) instead of per UTC
+  day. Either setting resets the counters.
 - Unknown path or method -> 404 ``{"statusCode":404,"message":"Cannot GET /x","error":"Not Found"}`` (NestJS default),
   before any auth check.
 - Account ``type`` values: instagram/tiktok business ``business``, youtube ``channel``, pinterest ``profile`` (pinterest
@@ -123,6 +131,7 @@ first), ``current_refresh_token(location_id)`` (the one for a location, or None)
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
 import uuid
@@ -557,12 +566,16 @@ def _token_form(request: Request) -> Dict[str, str]:
 
 
 class _RateLimiter:
-    """Sliding 10 s burst window and a per-UTC-day budget, per (token, location)."""
+    """Sliding 10 s burst window and a per-UTC-day budget, per (token, location). ``max`` and ``interval_ms`` are
+    the burst limit and window in force (set by the vendor: its ``rate_limits`` setting and ``rate_time_scale``);
+    ``day`` keys the daily budget (a UTC date, or the number of a scaled day)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._burst: Dict[Tuple[str, str], Deque[float]] = defaultdict(deque)
-        self._daily: Dict[Tuple[str, str, date], int] = defaultdict(int)
+        self._daily: Dict[Tuple[str, str, Any], int] = defaultdict(int)
+        self.max = RATE_LIMIT_MAX
+        self.interval_ms = RATE_LIMIT_INTERVAL_MS
 
     def reset(self) -> None:
         with self._lock:
@@ -571,35 +584,34 @@ class _RateLimiter:
 
     def _trim(self, key: Tuple[str, str], now: float) -> Deque[float]:
         calls = self._burst[key]
-        while calls and now - calls[0] >= RATE_LIMIT_INTERVAL_MS / 1000.0:
+        while calls and now - calls[0] >= self.interval_ms / 1000.0:
             calls.popleft()
         return calls
 
-    def admit(self, key: Tuple[str, str], now: float, today: date) -> Tuple[bool, Dict[str, str]]:
+    def admit(self, key: Tuple[str, str], now: float, today: Any) -> Tuple[bool, Dict[str, str]]:
         """Count one request if there is room; return (admitted, headers)."""
         with self._lock:
             calls = self._trim(key, now)
             used_today = self._daily[(key[0], key[1], today)]
-            admitted = len(calls) < RATE_LIMIT_MAX and used_today < RATE_LIMIT_DAILY
+            admitted = len(calls) < self.max and used_today < RATE_LIMIT_DAILY
             if admitted:
                 calls.append(now)
                 used_today += 1
                 self._daily[(key[0], key[1], today)] = used_today
             return admitted, self._headers(len(calls), used_today)
 
-    def peek(self, key: Tuple[str, str], now: float, today: date) -> Dict[str, str]:
+    def peek(self, key: Tuple[str, str], now: float, today: Any) -> Dict[str, str]:
         """The headers without counting anything (401/404 answers)."""
         with self._lock:
             return self._headers(len(self._trim(key, now)), self._daily.get((key[0], key[1], today), 0))
 
-    @staticmethod
-    def _headers(burst_used: int, daily_used: int) -> Dict[str, str]:
+    def _headers(self, burst_used: int, daily_used: int) -> Dict[str, str]:
         return {
             "X-RateLimit-Limit-Daily": str(RATE_LIMIT_DAILY),
             "X-RateLimit-Daily-Remaining": str(max(0, RATE_LIMIT_DAILY - daily_used)),
-            "X-RateLimit-Interval-Milliseconds": str(RATE_LIMIT_INTERVAL_MS),
-            "X-RateLimit-Max": str(RATE_LIMIT_MAX),
-            "X-RateLimit-Remaining": str(max(0, RATE_LIMIT_MAX - burst_used)),
+            "X-RateLimit-Interval-Milliseconds": str(self.interval_ms),
+            "X-RateLimit-Max": str(self.max),
+            "X-RateLimit-Remaining": str(max(0, self.max - burst_used)),
         }
 
 
@@ -638,6 +650,27 @@ class HighLevelEmulator(Vendor):
 
     def reset_rate_limits(self) -> None:
         self._limiter.reset()
+
+    def set_rate_time_scale(self, factor: float) -> None:
+        """The 10 s burst window and its ``X-RateLimit-Interval-Milliseconds`` (rounded up, at least 1 ms) divided by
+        ``factor``, and so is the day of the daily budget (see the module docstring)."""
+        super().set_rate_time_scale(factor)
+        self._limiter.interval_ms = max(1, math.ceil(RATE_LIMIT_INTERVAL_MS / self.rate_time_scale))
+
+    def set_rate_limit(self, limit: Optional[int]) -> None:
+        """``limit`` requests per (token, location) per burst window, exactly (None: the documented 100)."""
+        super().set_rate_limit(limit)
+        self._limiter.max = int(limit) if limit is not None else RATE_LIMIT_MAX
+
+    def rate_limit(self) -> Optional[int]:
+        return self._limiter.max
+
+    def _rate_day(self, today: date) -> Any:
+        """The key of the daily budget: the UTC day at ``rate_time_scale`` 1, else the number of the scaled day
+        (86400 / scale seconds) on the vendor clock."""
+        if self.rate_time_scale == 1:
+            return today
+        return ("scaled-day", int(self.clock() * self.rate_time_scale // 86400))
 
     def reset_oauth(self) -> None:
         """Back to the initial OAuth state: ``REFRESH_TOKEN`` and ``INACTIVE_REFRESH_TOKEN`` valid, no access tokens,
@@ -695,16 +728,17 @@ class HighLevelEmulator(Vendor):
         token = auth[0] if auth else None
         key = (token or "", location)
         today = self.today()
+        rate_day = self._rate_day(today)
         if route is None:
             response = Response(404, {"statusCode": 404, "message": f"Cannot {request.method} {path}", "error": "Not Found"})
-            response.headers.update(self._limiter.peek(key, self.clock(), today))
+            response.headers.update(self._limiter.peek(key, self.clock(), rate_day))
             return response
         if token is None:
             response = Response(401, dict(UNAUTHORIZED_BODY))
-            response.headers.update(self._limiter.peek(key, self.clock(), today))
+            response.headers.update(self._limiter.peek(key, self.clock(), rate_day))
             return response
 
-        admitted, headers = self._limiter.admit(key, self.clock(), today)
+        admitted, headers = self._limiter.admit(key, self.clock(), rate_day)
         if not admitted:
             response = Response(429, dict(TOO_MANY_REQUESTS_BODY))
         else:

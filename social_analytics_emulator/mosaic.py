@@ -36,9 +36,14 @@ Quirks reproduced on purpose, because the documentation states them
     youtube:   impressions, video_viewers, engagement, clicks, saves, bookmarks, quotes
 
 [INFERRED] choices (not stated by the documentation; design decisions of this emulator)
-- Keys: the only valid key is ``API_KEY``. Rate limiting is off unless ``rate_limit_per_minute`` is given: then
-  more than that many authenticated requests per key in a sliding 60 s window get 429
-  ``{"detail": "Too many requests", "error": "rate_limit"}`` with a ``Retry-After`` header (seconds).
+- Keys: the only valid key is ``API_KEY``. Rate limiting is off unless ``rate_limit_per_minute`` is given (or
+  ``set_rate_limit(n)``, i.e. the emulator's ``rate_limits: {"mosaic": n}`` setting): then more than that many
+  authenticated requests per key in a sliding 60 s window get 429 ``{"detail": "Too many requests", "error":
+  "rate_limit"}`` with a ``Retry-After`` header (whole seconds until the oldest counted request leaves the window,
+  rounded up, at least 1). Refused requests are not counted. Mosaic documents only the 429 ``rate_limit`` code:
+  no limit and no headers for ``/social`` (api-notes §3.7, api-notes-2 §6), so no ``X-RateLimit-*`` headers are
+  sent. ``rate_time_scale`` (see ``Vendor``) divides the 60 s window and the ``Retry-After`` value. Test hook:
+  ``MosaicEmulator.clock`` (monotonic seconds) is the rate clock and may be replaced on an instance.
 - ``/social/posts``: ``limit`` above 100 or below 1 -> 422 ``parameter_out_of_range`` (no clamping); a
   non-integer ``limit``, an unknown ``status``/``platform``, a malformed ``social_connection_id`` or a cursor that
   does not decode -> 400 ``validation_error``. A well-formed but unknown ``social_connection_id`` -> empty list.
@@ -91,6 +96,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 import random
 import threading
 import time
@@ -499,23 +505,31 @@ def _totals(entries: List[Dict[str, Any]]) -> Dict[str, Optional[float]]:
 
 # -- rate limiting ---------------------------------------------------------------------------------------
 
-class _RateLimiter:
-    """Sliding 60-second window per API key."""
+RATE_WINDOW_SECONDS = 60.0
 
-    def __init__(self, per_minute: int) -> None:
+
+class _RateLimiter:
+    """Sliding window (60 s, divided by the vendor's ``rate_time_scale``) per API key."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
+        self.clock = clock
         self._lock = threading.Lock()
         self._calls: Dict[str, Deque[float]] = defaultdict(deque)
 
-    def retry_after(self, key: str) -> Optional[int]:
-        """None when the call is allowed (and counted), else seconds to wait."""
-        now = time.monotonic()
+    def reset(self) -> None:
+        with self._lock:
+            self._calls.clear()
+
+    def retry_after(self, key: str, window: float = RATE_WINDOW_SECONDS) -> Optional[int]:
+        """None when the call is allowed (and counted), else whole seconds to wait (rounded up, at least 1)."""
+        now = self.clock()
         with self._lock:
             calls = self._calls[key]
-            while calls and now - calls[0] >= 60.0:
+            while calls and now - calls[0] >= window:
                 calls.popleft()
             if len(calls) >= self.per_minute:
-                return max(1, int(60.0 - (now - calls[0]) + 0.999))
+                return max(1, math.ceil(window - (now - calls[0])))
             calls.append(now)
             return None
 
@@ -528,7 +542,8 @@ class MosaicEmulator(Vendor):
 
     def __init__(self, scale: int = 1, rate_limit_per_minute: Optional[int] = None, now: Optional[datetime] = None) -> None:
         super().__init__(scale, now)
-        self._limiter = _RateLimiter(rate_limit_per_minute) if rate_limit_per_minute else None
+        self.clock: Callable[[], float] = time.monotonic  # the rate clock (a test hook; seconds)
+        self._limiter = _RateLimiter(rate_limit_per_minute, lambda: self.clock()) if rate_limit_per_minute else None
         self._lock = threading.Lock()
         self._cache_day: Optional[date] = None
         self._posts: List[Post] = []
@@ -548,6 +563,19 @@ class MosaicEmulator(Vendor):
         self.posts()
         return self._by_id.get(post_id)
 
+    # -- rate limits (see ``Vendor``) ---------------------------------------------------------------------
+    def set_rate_limit(self, limit: Optional[int]) -> None:
+        """``limit`` requests per key per (scaled) 60 s, exactly; None: not enforced (the default)."""
+        super().set_rate_limit(limit)
+        self._limiter = _RateLimiter(int(limit), lambda: self.clock()) if limit else None
+
+    def rate_limit(self) -> Optional[int]:
+        return self._limiter.per_minute if self._limiter is not None else None
+
+    def reset_rate_limits(self) -> None:
+        if self._limiter is not None:
+            self._limiter.reset()
+
     # -- request plumbing ---------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
         key = self._api_key(request)
@@ -556,7 +584,7 @@ class MosaicEmulator(Vendor):
         if not key.startswith("mk_") or key != API_KEY:
             return _error(401, "invalid_api_key", "Invalid API key")
         if self._limiter is not None:
-            wait = self._limiter.retry_after(key)
+            wait = self._limiter.retry_after(key, self.rate_window(RATE_WINDOW_SECONDS))
             if wait is not None:
                 return _error(429, "rate_limit", "Too many requests", {"Retry-After": str(wait)})
         return self._route(request)

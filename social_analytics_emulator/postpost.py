@@ -27,7 +27,14 @@ Rate limits (PostPost: "planned, not enforced"; Publora: documented headers and 
   ``{"success": false, "error": "Rate limit exceeded", "retryAfter": <seconds until reset>}``. No ``Retry-After``
   header (the docs only name the body field and the X-RateLimit-* headers).
 - [INFERRED] Fixed 60-second windows per key, starting at the key's first request; 401 answers are not counted
-  (their headers show a full allowance); the 403 Starter-plan key is counted.
+  (their headers show a full allowance); the 403 Starter-plan key is counted, and so are refused (429) requests
+  (``Remaining`` stays 0 until the window resets). ``X-RateLimit-Reset`` is the window's end, unix seconds rounded
+  up; ``retryAfter`` the whole seconds until then, rounded up, at least 1. The hourly limits of Publora's plans
+  (500/2,000/10,000 per hour) are not emulated.
+- ``rate_time_scale`` (see ``Vendor``) divides the 60-second window, so ``X-RateLimit-Reset`` comes sooner and
+  ``retryAfter`` is smaller by the same factor; both stay whole seconds (the documented unit), so at a large scale
+  a client may wait up to one second longer than needed. ``set_rate_limit(n)`` (the emulator's
+  ``rate_limits: {"postpost": n}`` setting) is ``rate_limit_per_minute = n``.
 
 ``GET /platform-connections``
 - ``{"success": true, "connections": [...]}``, no pagination; ``platformId`` is compound ``<platform>-<id>``.
@@ -620,16 +627,17 @@ class _RateLimiter:
         with self._lock:
             self._windows.clear()
 
-    def hit(self, key: str) -> Tuple[int, float]:
-        """Count one request; return (requests in the current window, window reset time)."""
+    def hit(self, key: str, window: float = RATE_WINDOW_SECONDS) -> Tuple[int, float]:
+        """Count one request; return (requests in the current window, window reset time). ``window``: the window's
+        length in seconds (60 divided by the vendor's ``rate_time_scale``)."""
         now = self._clock()
         with self._lock:
             started, count = self._windows.get(key, (now, 0))
-            if now >= started + RATE_WINDOW_SECONDS:
+            if now >= started + window:
                 started, count = now, 0
             count += 1
             self._windows[key] = (started, count)
-            return count, started + RATE_WINDOW_SECONDS
+            return count, started + window
 
 
 class _Cache:
@@ -781,6 +789,18 @@ class PostPostEmulator(Vendor):
         self._cache.clear()
         self._limiter.clear()
 
+    # -- rate limits (see ``Vendor``) -------------------------------------------------------------------------
+    def set_rate_limit(self, limit: Optional[int]) -> None:
+        """``limit`` requests per key per (scaled) 60 s window, enforced; None: advertised only (the default)."""
+        super().set_rate_limit(limit)
+        self.rate_limit_per_minute = int(limit) if limit is not None else None
+
+    def rate_limit(self) -> Optional[int]:
+        return self.rate_limit_per_minute
+
+    def reset_rate_limits(self) -> None:
+        self._limiter.clear()
+
     def published_linkedin_posts(self) -> List[Dict[str, Any]]:
         """Test helper (not part of the API): every LinkedIn-published entry, newest first, with its quirk."""
         rows: List[Dict[str, Any]] = []
@@ -805,6 +825,7 @@ class PostPostEmulator(Vendor):
     def handle(self, request: Request) -> Response:
         key = request.header("x-api-key") or request.header("x-publora-key")
         advertised = self.rate_limit_per_minute or ADVERTISED_RATE_LIMIT
+        window = self.rate_window(RATE_WINDOW_SECONDS)
         kind = _VALID_KEYS.get(key or "")
         if not key or kind is None or kind == "orphan":
             message = "API key is required" if not key else ("Invalid API key owner" if kind == "orphan" else "Invalid API key")
@@ -812,10 +833,10 @@ class PostPostEmulator(Vendor):
             response.headers.update({
                 "X-RateLimit-Limit": str(advertised),
                 "X-RateLimit-Remaining": str(advertised),
-                "X-RateLimit-Reset": str(int(self._clock()) + RATE_WINDOW_SECONDS),
+                "X-RateLimit-Reset": str(int(math.ceil(self._clock() + window))),
             })
             return response
-        count, reset_at = self._limiter.hit(key)
+        count, reset_at = self._limiter.hit(key, window)
         headers = {
             "X-RateLimit-Limit": str(advertised),
             "X-RateLimit-Remaining": str(max(advertised - count, 0)),
