@@ -14,5 +14,5 @@ ENV AIRBYTE_ENTRYPOINT="source-social-analytics"
 ENTRYPOINT ["source-social-analytics"]
 USER airbyte
 
-LABEL io.airbyte.version=0.2.0
+LABEL io.airbyte.version=0.3.0
 LABEL io.airbyte.name=airbyte/source-social-analytics

@@ -36,7 +36,7 @@ if "social_analytics_emulator" in PACKAGES:
 
 setup(
     name="source-social-analytics",
-    version="0.2.0",
+    version="0.3.0",
     description="Airbyte source: post, account, link and social statistics from social-media management APIs.",
     packages=PACKAGES,
     install_requires=MAIN_REQUIREMENTS,

@@ -143,7 +143,7 @@ class SourceSocialAnalytics(YamlDeclarativeSource):
             if stream_name not in selected:
                 continue
             cursor = earliest_cursor(self._checked_state.stream_states.get(stream_name))
-            start = cursor.subtract(days=lookback) if cursor else pendulum.parse(self._config["start_date"])
+            start = cursor.subtract(days=lookback) if cursor else pendulum.parse(self._config["_start_date"])
             oldest = pendulum.now("UTC").subtract(days=reach_days)
             if start.date() < oldest.date():
                 logger.warning(

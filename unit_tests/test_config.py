@@ -79,13 +79,26 @@ def normalized(config):
 def test_the_manifest_fills_the_defaults():
     filled = normalized({"provider": {**AYRSHARE, "base_url": "http://127.0.0.1:1/api/"}})
     today = pendulum.today("UTC")
-    assert filled["start_date"] == today.subtract(days=30).to_date_string()
-    assert filled["end_date"] == today.to_date_string()
+    assert filled["_start_date"] == today.subtract(days=30).to_date_string()
+    assert filled["_end_date"] == today.to_date_string()
+    # the user's own keys are never written: a config handed back to the platform must not freeze "today"
+    assert "start_date" not in filled and "end_date" not in filled
     assert filled["lookback_window_days"] == 7
     assert filled["provider"]["base_url"] == "http://127.0.0.1:1/api"
     assert filled["provider"]["_account_ids"] == ["primary"]
     assert filled["provider"]["_social_platforms"][:3] == ["facebook", "gmb", "instagram"]
     assert normalized({"provider": dict(AYRSHARE)})["provider"]["base_url"] == "https://app.ayrshare.com/api"
+
+
+def test_the_sync_dates_are_recomputed_even_when_a_stored_config_carries_old_ones():
+    stale = {"provider": dict(AYRSHARE), "_start_date": "2020-01-01", "_end_date": "2020-01-02", "_window_end": "2020-01-02T23:59:59Z"}
+    filled = normalized(stale)
+    today = pendulum.today("UTC")
+    assert filled["_start_date"] == today.subtract(days=30).to_date_string()
+    assert filled["_end_date"] == today.to_date_string()
+    assert filled["_window_end"] > "2020-01-03"
+    chosen = normalized({"provider": dict(AYRSHARE), "start_date": "2026-01-01", "end_date": "2026-01-31"})
+    assert (chosen["_start_date"], chosen["_end_date"], chosen["_window_end"]) == ("2026-01-01", "2026-01-31", "2026-01-31T23:59:59Z")
 
 
 def test_profile_partitions_carry_a_hash_never_the_key():

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.interpolation.interpolated_boolean import InterpolatedBoolean
 from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import DefaultErrorHandler
 from airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_filter import HttpResponseFilter
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
@@ -93,8 +94,18 @@ class VendorErrorHandler(DefaultErrorHandler):
     # a stream's own filters (a skip, a split), checked before the shared ones its handler $refs: the manifest
     # lists the shared four once (definitions.shared.error_handler) instead of in every stream
     extra_response_filters: Optional[List[HttpResponseFilter]] = None
+    # a config condition: when it holds (an OAuth config), a 401 refreshes the access token once and retries
+    # (the CDK's REFRESH_TOKEN_THEN_RETRY) before the shared 401 filter would fail the stream
+    refresh_on_401: Optional[str] = None
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+        if self._refreshes_on_401 and isinstance(response_or_exception, requests.Response) and response_or_exception.status_code == 401:
+            return _resolution(
+                ResponseAction.REFRESH_TOKEN_THEN_RETRY,
+                FailureType.config_error,
+                f"{self._vendor_name} rejected the OAuth access token (HTTP 401: {vendor_message(json_or_none(response_or_exception))}): "
+                "refreshed once and retried.",
+            )
         resolution = _BREAKER.observe(self, response_or_exception, super().interpret_response(response_or_exception))
         if resolution.response_action == ResponseAction.IGNORE and (resolution.error_message or "").startswith(SKIP_PREFIX):
             # said here, at WARN, whatever the CDK's loggers' levels; the CDK's own INFO line of it is dropped
@@ -149,6 +160,9 @@ class VendorErrorHandler(DefaultErrorHandler):
             self.response_filters = [*self.extra_response_filters, *(self.response_filters or [])]
         super().__post_init__(parameters)
         self._vendor_name = str((parameters or {}).get("vendor_name") or "The vendor")
+        self._refreshes_on_401 = bool(
+            self.refresh_on_401 and InterpolatedBoolean(condition=self.refresh_on_401, parameters=parameters or {}).eval(self.config)
+        )
 
 
 def names_a_dns_failure(text: str) -> bool:

@@ -7,6 +7,8 @@
 - ``HighLevelDailyExtractor`` (account_statistics) and ``HighLevelPeriodExtractor`` (social_statistics):
   one statistics answer (a whole dashboard) flattened into rows.
 - ``HighLevelRateLimitBackoff``: waits out the ``X-RateLimit-*`` window on a 429.
+- ``HighLevelOAuth``: the CDK's OAuth authenticator, with HighLevel's paused-location answer made a clear
+  transient error instead of an unexplained HTTPError.
 """
 from __future__ import annotations
 
@@ -15,12 +17,15 @@ import json
 import logging
 from dataclasses import InitVar, dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Sequence, Union
+from typing import Annotated, Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Sequence, Union
 
 import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.streams.http.error_handlers.backoff_strategy import BackoffStrategy
 from airbyte_cdk.sources.types import Config
-from pydantic import field_validator
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..config import IdList, Provider, ProviderConfig, Secret
 from ..components.errors import unknown_ids_error
@@ -34,9 +39,28 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_PROFILES_PER_REQUEST = 100  # the API answers 400 above it; the manifest's GroupingPartitionRouter says the same
 
 
+class PrivateIntegrationToken(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    auth_type: Literal["private_integration_token"]
+    access_token: Secret
+
+
+class OAuthCredentials(BaseModel):
+    """A Marketplace app's Location refresh token; access_token and token_expiry_date are the connector's to keep."""
+
+    model_config = ConfigDict(extra="allow")
+    auth_type: Literal["oauth2.0"]
+    client_id: Secret
+    client_secret: Secret
+    refresh_token: Secret
+    access_token: Optional[str] = None
+    token_expiry_date: Optional[str] = None
+
+
 class HighLevelConfig(ProviderConfig):
     provider_type: Literal["highlevel"]
-    access_token: Secret
+    credentials: Optional[Annotated[Union[PrivateIntegrationToken, OAuthCredentials], Field(discriminator="auth_type")]] = None
+    access_token: Optional[Secret] = None  # a Private Integration Token, as earlier versions asked for it
     location_id: Secret
     profile_ids: IdList = None
     platforms: Optional[List[Literal[PLATFORMS]]] = None  # type: ignore[valid-type]
@@ -50,6 +74,20 @@ class HighLevelConfig(ProviderConfig):
         if any(char in value for char in "/?#%\\"):
             raise ValueError(f"must be the location's id alone, such as 've9EPM428h8vShlRW1KT' (no `/`, `?`, `#`, `%` or `\\`), got {value!r}")
         return value
+
+    @model_validator(mode="after")
+    def _one_credential(self) -> "HighLevelConfig":
+        if self.credentials is None and self.access_token is None:
+            raise ValueError(
+                "`provider.credentials` is required: a Private Integration Token, or OAuth 2.0 (client_id, client_secret "
+                "and refresh_token of a Marketplace app)"
+            )
+        if self.credentials is not None and self.access_token is not None:
+            raise ValueError(
+                "`provider.access_token` and `provider.credentials` are both set: keep only provider.credentials "
+                "(provider.access_token is the Private Integration Token as earlier versions asked for it)"
+            )
+        return self
 
 
 PROVIDER = Provider(
@@ -340,3 +378,67 @@ class HighLevelRateLimitBackoff(BackoffStrategy):
         if remaining is None or remaining > 0 or not interval or interval <= 0:
             return None
         return float(interval) / 1000.0
+
+
+# -- OAuth 2.0 ---------------------------------------------------------------------------------------------
+LOCATION_NOT_ACTIVE = "Location is not active"
+
+
+@dataclass
+class HighLevelOAuth(DeclarativeAuthenticator):
+    """The CDK's single-use-refresh-token OAuth authenticator (``oauth``, built from the manifest's
+    ``OAuthAuthenticator`` with ``refresh_token_updater``), which does the refresh, the lock, the expiry and the
+    CONNECTOR_CONFIG message. One HighLevel answer it cannot know is named here: the token endpoint's
+    ``400 {"message": "Location is not active"}`` (a paused sub-account or lapsed subscription). The refresh
+    token is *not* spent by it and works again once the location is active (api-notes-2 §5.1), so it is a
+    transient error that says so, never the CDK's bare ``HTTPError`` nor a re-authorise config_error.
+
+    In:  the token endpoint answers 400 ``{"statusCode":400,"message":"Location is not active"}``
+    Out: ``AirbyteTracedException(transient_error, "HighLevel answered the token refresh with 'Location is not
+         active' ...")``; every other answer exactly as the CDK's authenticator handles it.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    oauth: Any = None
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        if self.oauth is None:
+            raise ValueError("HighLevelOAuth needs `oauth`: the OAuthAuthenticator it wraps")
+
+    @property
+    def auth_header(self) -> str:
+        return str(self.oauth.auth_header)
+
+    @property
+    def token(self) -> str:
+        with _location_not_active_is_transient():
+            return str(self.oauth.token)
+
+    def get_auth_header(self) -> Mapping[str, Any]:
+        with _location_not_active_is_transient():
+            return self.oauth.get_auth_header()
+
+    def refresh_and_set_access_token(self) -> None:
+        """The hook the CDK's HTTP client calls on a 401 (REFRESH_TOKEN_THEN_RETRY)."""
+        with _location_not_active_is_transient():
+            self.oauth.refresh_and_set_access_token()
+
+
+class _location_not_active_is_transient:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
+        if not isinstance(error, requests.exceptions.HTTPError) or error.response is None:
+            return False
+        body = json_body(error.response)
+        message = body.get("message") if isinstance(body, Mapping) else None
+        if error.response.status_code != 400 or message != LOCATION_NOT_ACTIVE:
+            return False
+        text = (
+            "HighLevel answered the OAuth token refresh with HTTP 400 'Location is not active': the sub-account "
+            "(provider.location_id) is paused, or its subscription or agency is inactive. The refresh token is kept and "
+            "works again once the location is active; nothing was read, and the next sync resumes from its state."
+        )
+        raise AirbyteTracedException(message=text, internal_message=text, failure_type=FailureType.transient_error) from None
