@@ -7,7 +7,7 @@ row per provider, then PASS/FAIL verdicts per provider:
    ``--latency-ms`` (default 100): wall time at the default workers and at one worker, against the floor =
    requests x latency / workers, and how much faster the workers are (the minimal CDK stream of section 3 at the
    default workers beside it: what the CDK's own concurrency makes of the same requests);
-2b. what a user waits for: post_analytics of each provider at scale 1 with the manifest's api_budget ON
+2b. what a user waits for: post_analytics of each provider at scale 1 with each provider's rate_limit ON
    (``--only budget``), against the budget's floor: a moving window of ``limit`` requests per ``interval``;
 3. zero-latency throughput, ours vs a minimal declarative stream of the CDK over the same endpoints
    (``benchmarks/minimal_<provider>.yaml``: no custom components, no transformations, no incremental cursor, only
@@ -209,7 +209,7 @@ def section_requests(workdir: Path, providers: List[str]) -> List[Verdict]:
 
 def section_wall_time(workdir: Path, providers: List[str], latency_ms: float, workers: int, scale: Optional[int]) -> List[Verdict]:
     print(f"\n2. post_analytics at {latency_ms:.0f} ms latency, 1,000+ posts, no rate budget (--no-rate-budget drops the"
-          f" manifest's api_budget,\n   e.g. Ayrshare's 250 requests / 5 min); floor = requests x latency / workers;"
+          f" providers' rate_limit,\n   e.g. Ayrshare's 300 requests / 5 min per profile); floor = requests x latency / workers;"
           f" the minimal CDK stream (section 3) at {workers} workers for reference")
     counts = [workers] + ([1] if workers != 1 else [])
     head = "".join(f"  {f'{count} worker' + ('s' if count > 1 else ''):>10} {'floor':>7} {'ratio':>5}" for count in counts)
@@ -240,20 +240,21 @@ def section_wall_time(workdir: Path, providers: List[str], latency_ms: float, wo
 
 
 def rate_policy(provider: str) -> Tuple[int, float]:
-    """(limit, window seconds) of the provider's MovingWindowCallRatePolicy in the connector's manifest."""
+    """(calls, window seconds) the connector paces one rate unit of ``provider`` at with no header yet: the published
+    rate of its manifest's ``rate_limit`` at PACE_SHARE (components/rate_budget.py)."""
+    from source_social_analytics.components.rate_budget import PACE_SHARE
+
     manifest = yaml.safe_load((ROOT / "source_social_analytics" / "manifest.yaml").read_text())
-    [rate] = manifest["definitions"][provider]["rate_policy"]["rates"]
-    interval = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", rate["interval"])
-    hours, minutes, seconds = (int(part or 0) for part in interval.groups())  # type: ignore[union-attr]
-    return int(rate["limit"]), float(hours * 3600 + minutes * 60 + seconds)
+    rate = manifest["definitions"][provider]["rate_limit"]["rates"][0]
+    return int(math.floor(rate["calls"] * PACE_SHARE)), float(rate["seconds"])
 
 
 def section_rate_budget(workdir: Path, providers: List[str], latency_ms: float, workers: int) -> List[Verdict]:
-    """What a user waits for: post_analytics with the manifest's api_budget on, at scale 1 (every post of the
+    """What a user waits for: post_analytics with every provider's rate_limit on, at scale 1 (every post of the
     emulator's data set). The budget is a moving window of ``limit`` requests per ``interval``: the first
     ``limit`` requests go at once, each further one waits for the window, so the floor is the larger of the
     latency floor and (ceil(requests / limit) - 1) x interval, or the same read without the budget if longer."""
-    print(f"\n2b. post_analytics with the rate budget ON (the manifest's api_budget), scale 1, {latency_ms:.0f} ms latency,"
+    print(f"\n2b. post_analytics with the rate budget ON (each provider's rate_limit), scale 1, {latency_ms:.0f} ms latency,"
           f" {workers} workers;\n   floor = max(requests x latency / workers, (ceil(requests / limit) - 1) x window, the same read without budget)")
     print(f"   {'provider':10} {'posts':>5} {'requests':>8} {'budget':>14} {'wall':>8} {'floor':>8} {'ratio':>5} {'no budget':>9}")
     verdicts: List[Verdict] = []

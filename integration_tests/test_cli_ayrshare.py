@@ -14,7 +14,7 @@ from integration_tests.conftest import catalog_for
 from social_analytics_emulator.ayrshare import API_KEY, PROFILE_KEYS, build_profiles
 
 pytestmark = pytest.mark.integration
-STREAMS = {"post_analytics", "link_analytics", "social_statistics"}
+STREAMS = {"post_analytics", "link_analytics", "social_statistics", "youtube_playlists"}
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,7 @@ def test_discover_lists_the_ayrshare_streams_complete(discovered):
         "post_analytics": ([["account_id"], ["post_id"], ["platform"], ["platform_post_id"]], ["published_at"]),
         "link_analytics": ([["short_link"]], ["created_at"]),
         "social_statistics": ([["account_id"], ["platform"], ["date"]], ["date"]),
+        "youtube_playlists": ([["account_id"], ["playlist_id"], ["date"]], ["date"]),
     }
     for name, (primary_key, cursor) in expected.items():
         stream = streams[name]

@@ -12,7 +12,7 @@ import pendulum
 import pytest
 import requests
 
-from integration_tests.conftest import Cli, catalog_for
+from integration_tests.conftest import SUITE_CLOCK, Cli, catalog_for
 from social_analytics_emulator.highlevel import (
     ACCESS_TOKEN,
     ACCOUNTS,
@@ -34,6 +34,7 @@ def config(emulator, location: str = LOCATION_ID, version: str = "2021-07-28", *
         "provider": {"provider_type": "highlevel", "access_token": ACCESS_TOKEN, "location_id": location,
                      "api_version": version, "base_url": f"{emulator.url}/highlevel"},
         "lookback_window_days": 2,
+        **SUITE_CLOCK,
         **extra,
     }
 

@@ -10,7 +10,7 @@ import pendulum
 import pytest
 import requests
 
-from integration_tests.conftest import catalog_for, emulator_log
+from integration_tests.conftest import SUITE_CLOCK, catalog_for, emulator_log
 from social_analytics_emulator.mosaic import API_KEY, CONNECTIONS, DELETED_POST_ID, TWO_X_POST_ID
 
 pytestmark = pytest.mark.integration
@@ -22,6 +22,7 @@ def config(emulator) -> Dict[str, Any]:
     return {
         "provider": {"provider_type": "mosaic", "api_key": API_KEY, "base_url": f"{emulator.url}/mosaic"},
         "start_date": pendulum.today("UTC").subtract(days=60).to_date_string(),
+        **SUITE_CLOCK,
     }
 
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 from jsonschema import validate
 
-from integration_tests.conftest import Cli, catalog_for
+from integration_tests.conftest import SUITE_CLOCK, Cli, catalog_for
 from social_analytics_emulator.postpost import API_KEY, LINKEDIN_IDS, NO_API_ACCESS_KEY
 
 STREAMS = ["post_analytics", "account_statistics", "social_statistics"]
@@ -18,7 +18,7 @@ STREAMS = ["post_analytics", "account_statistics", "social_statistics"]
 def config_for(emulator, **provider):
     # 12 days: ~30 posts, under the client-side budget of 100 requests a minute
     return {"provider": {"provider_type": "postpost", "api_key": API_KEY, "base_url": f"{emulator.url}/postpost/api/v1", **provider},
-            "start_date": pendulum.today("UTC").subtract(days=12).to_date_string(), "lookback_window_days": 3}
+            "start_date": pendulum.today("UTC").subtract(days=12).to_date_string(), "lookback_window_days": 3, **SUITE_CLOCK}
 
 
 def log(emulator):

@@ -118,6 +118,7 @@ def test_replayed_install_and_entrypoint():
                                capture_output=True, text=True, check=True, cwd=elsewhere).stdout.strip()
     assert sorted(p.name for p in (Path(installed) / "schemas").glob("*.json")) == [
         "account_statistics.json", "link_analytics.json", "post_analytics.json", "social_statistics.json",
+        "youtube_playlists.json",
     ]
     assert not (Path(installed).parent / "integration_tests").exists()
     shutil.rmtree(tmp_path, ignore_errors=True)

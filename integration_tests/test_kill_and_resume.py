@@ -39,6 +39,8 @@ STATE messages per stream (with the CASES configs below; middle = STATE (n + 1) 
   It sits between the other two, so its close is the middle STATE and comes before brand-us's links.
 - ayrshare social_statistics: one per platform (9) plus the final one, profile brand-us only. The emulator
   answers 429 past 300 requests per profile in 5 minutes, and the suite's other tests use brand-eu most.
+- ayrshare youtube_playlists: one per profile plus the final one. brand-eu has no YouTube (no playlist, its close
+  is the first STATE), brand-us has 2 playlists (the middle STATE), brand-native 3.
 - mosaic post_analytics: one per analytics call (a post, or one destination of it) plus the final one (14 days).
 - postpost post_analytics: one per published LinkedIn entry of a post plus the final one (14 days).
 - postpost account_statistics: 45 days, so two 30-day windows for each of the two accounts: 4 closes plus
@@ -74,7 +76,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from integration_tests.conftest import CliResult
-from social_analytics_emulator.ayrshare import BULK_PROFILE_KEY, PROFILE_KEYS
+from social_analytics_emulator.ayrshare import BULK_PROFILE_KEY, NATIVE_PROFILE_KEY, PROFILE_KEYS
 from social_analytics_emulator.configs import emulator_config
 
 pytestmark = pytest.mark.integration
@@ -126,6 +128,7 @@ class Case:
 AYRSHARE = Setup("ayrshare", overrides=(("profile_keys", (PROFILE_KEYS["brand-eu"], PROFILE_KEYS["brand-us"])),))
 AYRSHARE_US = Setup("ayrshare", overrides=(("profile_keys", (PROFILE_KEYS["brand-us"],)),))
 AYRSHARE_LINKS = Setup("ayrshare", overrides=(("profile_keys", (PROFILE_KEYS["brand-eu"], BULK_PROFILE_KEY, PROFILE_KEYS["brand-us"])),))
+AYRSHARE_PLAYLISTS = Setup("ayrshare", overrides=(("profile_keys", (PROFILE_KEYS["brand-eu"], PROFILE_KEYS["brand-us"], NATIVE_PROFILE_KEY)),))
 HIGHLEVEL_V3 = Setup("highlevel", overrides=(("api_version", "v3"),))
 HIGHLEVEL_2021 = Setup("highlevel", overrides=(("api_version", "2021-07-28"),))
 POSTPOST = Setup("postpost")
@@ -133,6 +136,7 @@ CASES = [
     Case(AYRSHARE, "post_analytics"),
     Case(AYRSHARE_LINKS, "link_analytics"),
     Case(AYRSHARE_US, "social_statistics"),
+    Case(AYRSHARE_PLAYLISTS, "youtube_playlists"),
     Case(HIGHLEVEL_V3, "account_statistics", kill_points=("only",)),
     Case(HIGHLEVEL_V3, "social_statistics", kill_points=("only",)),
     Case(HIGHLEVEL_2021, "account_statistics", kill_points=("only",)),

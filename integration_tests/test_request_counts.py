@@ -13,7 +13,7 @@ from social_analytics_emulator.configs import PROVIDERS, emulator_config
 from social_analytics_emulator.request_floor import by_endpoint, minimum_requests, repeated
 
 STREAMS: Dict[str, List[str]] = {
-    "ayrshare": ["post_analytics", "link_analytics", "social_statistics"],
+    "ayrshare": ["post_analytics", "link_analytics", "social_statistics", "youtube_playlists"],
     "highlevel": ["account_statistics", "social_statistics"],
     "mosaic": ["post_analytics"],
     "postpost": ["post_analytics", "account_statistics", "social_statistics"],

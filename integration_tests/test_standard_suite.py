@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from airbyte_cdk.test.standard_tests import SourceTestSuiteBase
 
+from integration_tests.conftest import SUITE_RATE_TIME_SCALE
 from social_analytics_emulator import Emulator
 from source_social_analytics.source import SourceSocialAnalytics
 
@@ -15,7 +16,7 @@ NEEDS_DOCKER = "builds and runs the Docker image: there is no Docker engine here
 
 @pytest.fixture(scope="module", autouse=True)
 def emulator_on_the_standard_port():
-    with Emulator(port=STANDARD_SUITE_PORT) as running:
+    with Emulator(port=STANDARD_SUITE_PORT, rate_time_scale=SUITE_RATE_TIME_SCALE) as running:
         yield running
 
 

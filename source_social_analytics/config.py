@@ -97,6 +97,8 @@ class Provider:
     ``check_stream``: the stream whose first request is the cheapest authenticated call.
     ``reach_days``: streams whose API cannot read further back than that many days (a warning says so).
     ``hosts``: the vendor's API hosts, read from its manifest section (``api_hosts``).
+    ``published_rate``: the vendor's published limit per rate unit, as (calls, seconds, "what it says"); None when
+    the vendor publishes none. ``requests_per_minute`` above it is refused naming it.
     ``earliest_start_date``: the oldest start_date accepted. Each API lists only posts published through
     the vendor's own service, so nothing older can exist; a far-past start_date (1900-01-01) would only walk
     thousands of empty date windows (hours of requests against the rate budget). Older is a config_error.
@@ -107,6 +109,19 @@ class Provider:
     check_stream: Optional[str]
     reach_days: Mapping[str, int] = field(default_factory=dict)
     earliest_start_date: str = "2015-01-01"
+    published_rate: Optional[Tuple[int, int, str]] = None
+
+    def requests_per_minute_problem(self, value: Optional[int]) -> Optional[str]:
+        if value is None or self.published_rate is None:
+            return None
+        calls, seconds, limit = self.published_rate
+        per_minute = calls * 60 / seconds
+        if value <= per_minute:
+            return None
+        return (
+            f"The configuration is invalid: `requests_per_minute` {value} is above the vendor's published limit ({limit}: "
+            f"{per_minute:g} a minute): set {int(per_minute)} or less, or leave it empty to pace at the vendor's limit."
+        )
 
     @property
     def hosts(self) -> Tuple[str, ...]:
@@ -146,6 +161,7 @@ class _TopLevel(BaseModel):
     end_date: Optional[str] = None
     lookback_window_days: int = Field(default=7, ge=0, le=90, strict=True)
     num_workers: int = Field(default=8, ge=1, le=16, strict=True)
+    requests_per_minute: Optional[int] = Field(default=None, ge=1, le=6000, strict=True)
 
     _dates = field_validator("start_date", "end_date", mode="before")(classmethod(lambda cls, v: _parse_date(v)))
 

@@ -49,7 +49,8 @@ def config_problem(config: Optional[Mapping[str, Any]]) -> Optional[str]:
         validated = validate_config(config)
     except ConfigError as error:
         return str(error)
-    return start_date_problem(validated.start_date, PROVIDERS[validated.provider.provider_type])
+    provider = PROVIDERS[validated.provider.provider_type]
+    return start_date_problem(validated.start_date, provider) or provider.requests_per_minute_problem(validated.requests_per_minute)
 
 
 class SourceSocialAnalytics(YamlDeclarativeSource):

@@ -44,6 +44,15 @@ def test_the_authenticator_response_hook_is_the_cdks_protocol_and_the_http_clien
     assert "update_from_response(request, response)" in caller and "_update_authenticator_from_response" in caller
 
 
+def test_the_record_expander_fetches_one_records_data_with_the_record_in_the_slice():
+    """providers/ayrshare.py AyrshareAnalyticsBySocialId asks analytics by social ID through RecordExpander.expand_record;
+    its truncated_list_retriever's templates read the record as ``stream_partition.parent_record`` (manifest)."""
+    from airbyte_cdk.sources.declarative.expanders.record_expander import RecordExpander
+
+    assert _params(RecordExpander.expand_record) == ["self", "record"]
+    assert "StreamSlice(partition={\"parent_record\": parent_record}" in inspect.getsource(RecordExpander)
+
+
 def test_the_check_and_the_rejection_filter_are_called_as_the_cdk_defines_them():
     assert _params(CheckStream.check_connection) == ["self", "source", "logger", "config"]
     assert _params(HttpResponseFilter.matches) == ["self", "response_or_exception"]

@@ -35,6 +35,8 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Resp
 from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .rate_budget import RateBudget
+
 
 def _digest(credential: str) -> str:
     return hashlib.sha256(credential.encode("utf-8")).hexdigest()
@@ -76,11 +78,27 @@ class VendorKeyAuthenticator(DeclarativeAuthenticator):
     header: str = "Authorization"
     scheme: str = "Bearer"
     rejection_filter: Optional[HttpResponseFilter] = None
+    # the vendor's rate limit per its unit (components/rate_budget.py): every request waits for its unit's window
+    rate_limit: Optional[Mapping[str, Any]] = None
+    # what, besides the key, makes a rate unit (HighLevel: the location; a token's limit is per app per location)
+    rate_unit: str = ""
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         key = InterpolatedString.create(self.api_token, parameters=parameters).eval(self.config)
         self._key = str(key or "")
         self._header_value = f"{self.scheme} {self._key}" if self.scheme else self._key
+        unit = str(InterpolatedString.create(self.rate_unit, parameters=parameters).eval(self.config) or "") if self.rate_unit else ""
+        self._budget = RateBudget.from_manifest(
+            self.rate_limit, str((parameters or {}).get("vendor_name") or "The vendor"), f"{self._key}\n{unit}", self.config
+        )
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        """Sign the request, once its rate unit has room for it (a refused key raises before any wait)."""
+        header = self.get_auth_header()
+        if self._budget is not None:
+            self._budget.acquire(request)
+        request.headers.update(header)
+        return request
 
     @property
     def auth_header(self) -> str:
@@ -95,6 +113,8 @@ class VendorKeyAuthenticator(DeclarativeAuthenticator):
 
     def update_from_response(self, request: requests.PreparedRequest, response: requests.Response) -> None:
         """The CDK's ResponseAwareAuthenticator hook: called with every answer (never raises)."""
+        if self._budget is not None:
+            self._budget.observe(request, response)
         if response.status_code != 401 or request.headers.get(self.header) != self._header_value:
             return
         resolution = self.rejection_filter.matches(response) if self.rejection_filter is not None else None

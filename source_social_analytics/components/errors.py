@@ -15,6 +15,7 @@ from airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_fil
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 
 from .credentials import RejectedCredentials
+from .rate_budget import RateUnits
 from .extractors import json_body
 
 logger = logging.getLogger("airbyte")
@@ -247,10 +248,12 @@ _BREAKER = _EndpointBreaker()
 
 
 def reset_for_a_new_command() -> None:
-    """A check or a sync starts with every endpoint trusted again and the credentials not yet refused (both are
-    process-wide: in-process callers run several commands)."""
+    """A check or a sync starts with every endpoint trusted again, the credentials not yet refused and the rate units'
+    windows empty, as in the process of its own Airbyte runs it in (all three are process-wide: in-process callers run
+    several commands; the vendor's own count still reaches a new command through its rate-limit headers)."""
     _BREAKER.reset()
     RejectedCredentials.forget_all()
+    RateUnits.forget_all()
 
 
 def unknown_ids_error(field: str, unknown, vendor_says: str, fix: str) -> Exception:

@@ -66,3 +66,23 @@ def first_number(obj: Any, sources: Iterable[Source]) -> Optional[Number]:
 def normalize(raw: Any, mapping: Mapping_, columns: Iterable[str] = METRIC_COLUMNS) -> Dict[str, Optional[Number]]:
     """Every column in ``columns``, from ``mapping`` (column -> sources); unmapped or absent -> None."""
     return {column: first_number(raw, mapping.get(column, ())) for column in columns}
+
+
+def zeros_as_unknown(values: Dict[str, Optional[Number]]) -> bool:
+    """A vendor placeholder, not a measurement: when every reported metric is 0, all become None, in place.
+
+    Ayrshare answers analytics by social ID for a YouTube video the channel does not own with the video's
+    metadata and 0 for every number (api-notes-2 §1.2); those zeros are unknowns. Returns whether it replaced them.
+
+    >>> values = {"views": 0, "likes": 0, "reach": None}
+    >>> zeros_as_unknown(values), values
+    (True, {'views': None, 'likes': None, 'reach': None})
+    >>> zeros_as_unknown({"views": 0, "likes": 3})
+    False
+    """
+    reported = [value for value in values.values() if value is not None]
+    if not reported or any(value != 0 for value in reported):
+        return False
+    for column in values:
+        values[column] = None
+    return True

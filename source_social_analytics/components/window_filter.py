@@ -40,5 +40,9 @@ class InWindowRecordFilter(RecordFilter):
 
     def keep(self, record: Mapping[str, Any], start: Optional[str], end: Optional[str]) -> bool:
         """A provider's filter adds its own conditions here (providers/ayrshare.py)."""
-        value = record.get(self.cursor_field)
-        return not isinstance(value, str) or ((start is None or start <= value) and (end is None or value <= end))
+        return in_window(record.get(self.cursor_field), start, end)
+
+
+def in_window(value: Any, start: Optional[str], end: Optional[str]) -> bool:
+    """``start <= value <= end`` as text (both ``2026-03-09T10:00:00Z``); a value that is not a string is kept."""
+    return not isinstance(value, str) or ((start is None or start <= value) and (end is None or value <= end))

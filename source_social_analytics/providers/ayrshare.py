@@ -4,28 +4,37 @@
 - ``AyrshareDerivedConfig``: the derived config values the manifest's streams read.
 - ``AyrshareHistoryErrorHandler``: /history has no pagination; a window that comes back full is split.
 - Four extractors, one per endpoint body, each saying in its docstring what goes in and what comes out.
+- Native posts (``provider.native_posts``, api-notes-2 §1.1, §1.2): the components of the second definition of
+  ``post_analytics`` (``definitions.ayrshare.native_post_analytics_stream``), and ``youtube_playlists`` (§2).
 - The metric mappings (vendor field -> our column) at the bottom, documented in the docs page (docs/integrations/sources/social-analytics.md).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import InitVar, dataclass
 from datetime import timedelta
 from typing import Any, Dict, Iterable, List, Literal, Mapping, MutableMapping, Optional, Set, Union
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
+from airbyte_cdk.sources.declarative.expanders.record_expander import RecordExpander
+from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.declarative.transformations.config_transformations.config_transformation import ConfigTransformation
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
+from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
+from pydantic import Field
 
 from ..config import Provider, ProviderConfig, Secret, SecretList
 from ..components.dates import to_utc_iso
-from ..components.errors import VendorErrorHandler, json_or_none
-from ..components.extractors import JsonBodyExtractor
-from ..components.metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number
-from ..components.window_filter import InWindowRecordFilter
+from ..components.errors import VendorErrorHandler, json_or_none, vendor_message
+from ..components.extractors import JsonBodyExtractor, json_body
+from ..components.metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number, zeros_as_unknown
+from ..components.record_fields import RecordFields
+from ..components.window_filter import InWindowRecordFilter, in_window
 
 logger = logging.getLogger("airbyte")
 
@@ -38,6 +47,8 @@ PLATFORMS = (
 POST_ANALYTICS_PLATFORMS = ("facebook", "instagram", "linkedin", "pinterest", "tiktok", "twitter", "youtube")
 # What POST /analytics/social accepts (seed 004); the default request when `platforms` is not set.
 SOCIAL_PLATFORMS = ("facebook", "gmb", "instagram", "linkedin", "pinterest", "reddit", "tiktok", "twitter", "youtube")
+# The networks of GET /history/{platform} (api-notes-2 §1.1; not gmb, reddit, telegram): provider.native_posts.
+HISTORY_PLATFORMS = ("bluesky", "facebook", "instagram", "linkedin", "pinterest", "snapchat", "threads", "tiktok", "twitter", "youtube")
 
 
 class AyrshareConfig(ProviderConfig):
@@ -45,6 +56,8 @@ class AyrshareConfig(ProviderConfig):
     api_key: Secret
     profile_keys: SecretList = None
     platforms: Optional[List[Literal[PLATFORMS]]] = None  # type: ignore[valid-type]
+    # every post on the linked accounts, not only those sent through Ayrshare (the native post lists)
+    native_posts: bool = Field(default=False, strict=True)
 
 
 def account_id(profile_key: Optional[str]) -> str:
@@ -60,7 +73,9 @@ class AyrshareDerivedConfig(ConfigTransformation):
     In:  ``{"provider": {"provider_type": "ayrshare", "profile_keys": ["AX1…"], "platforms": ["x", "instagram"]}}``
     Out: ``provider._account_ids: ["profile-1a2b3c4d5e6f"]``, ``provider._profile_key_by_account:
          {"profile-1a2b3c4d5e6f": "AX1…"}``, ``provider._request_platforms: ["instagram", "twitter"]``,
-         ``provider._social_platforms: ["instagram", "twitter"]``.
+         ``provider._social_platforms: ["instagram", "twitter"]``, ``provider._native_platforms: []`` (with
+         ``native_posts: true``: ``["instagram", "twitter"]``, the native post lists to read),
+         ``provider._playlist_account_ids: []`` (youtube_playlists' profiles: every one when youtube is wanted).
 
     Partitions carry only the non-secret account id; the Profile-Key header is looked up from it at request
     time, so neither state nor records ever hold a key. Every key is added to the CDK's secret mask here, at
@@ -83,10 +98,14 @@ class AyrshareDerivedConfig(ConfigTransformation):
         # POST /analytics/post documents these networks only (seed 004); asking for another may be refused
         provider["_post_platforms"] = [p for p in request_names if p in POST_ANALYTICS_PLATFORMS]
         provider["_social_platforms"] = [p for p in request_names if p in SOCIAL_PLATFORMS] if request_names else list(SOCIAL_PLATFORMS)
+        native = provider.get("native_posts") is True
+        provider["_native_platforms"] = [p for p in request_names or HISTORY_PLATFORMS if p in HISTORY_PLATFORMS] if native else []
+        provider["_playlist_account_ids"] = list(provider["_account_ids"]) if not request_names or "youtube" in request_names else []
 
 
 PROVIDER = Provider(
     name="ayrshare",
+    published_rate=(300, 300, "Ayrshare allows 300 requests per 5 minutes per User Profile"),
     config_model=AyrshareConfig,
     check_stream="link_analytics",  # one request, no parent stream, same plan as the rest of the sync
     reach_days={"link_analytics": 30},  # GET /analytics/links: lastDays 1..30
@@ -369,6 +388,325 @@ class AyrshareSocialExtractor(JsonBodyExtractor):
                 values["followers"] = (organic or 0) + (paid or 0)
         raw = dict(analytics)
         return {"platform": platform_name(platform), **values, "raw": raw, "vendor_updated_at": to_utc_iso(value.get("lastUpdated"))}
+
+
+# --- native posts: provider.native_posts (api-notes-2 §1.1, §1.2) -------------------------------------------------
+# The components of the second definition of post_analytics (definitions.ayrshare.native_post_analytics_stream):
+# per profile and network, the network's own post list (GET /history/{platform}), whose posts carry their metrics
+# inline; the ones that carry none are asked by social id. Posts sent through Ayrshare are in those lists too, so
+# each post is read once; its Ayrshare id comes from GET /history (postIds[].id).
+
+ZEROS_NOTE = (
+    "YouTube reported 0 for every metric, which Ayrshare does for a video the channel does not own "
+    "(a collaboration): the metrics are unknown, not 0"
+)
+
+
+def native_metrics(platform: str, analytics: Mapping[str, Any]) -> Dict[str, Any]:
+    """The metric columns of one native post, from the post's inline fields or its social-id analytics object
+    (the same names, api-notes-2 §1.1: POST_METRICS); for YouTube, all zeros are unknowns (zeros_as_unknown)."""
+    values: Dict[str, Any] = normalize(analytics, POST_METRICS.get(platform, {}))
+    errors = [{"metric": "*", "error": ZEROS_NOTE}] if platform == "youtube" and zeros_as_unknown(values) else []
+    return {**values, "metric_errors": errors}
+
+
+@dataclass
+class AyrshareSentPostsExtractor(JsonBodyExtractor):
+    """Which network posts of a profile went out through Ayrshare, from ``GET /history``: one record per native post
+    list the sync reads (``provider._native_platforms``), the partitions of the native ``post_analytics``.
+
+    In:  ``{"history": [{"id": "rhn6…", "status": "success", "postIds": [{"status": "success", "platform": "twitter",
+         "id": "1288…"}, {"status": "success", "platform": "facebook", "id": "1049…_1086…"}]}, …]}`` (or the legacy
+         top-level array)
+    Out: ``{"platform": "twitter", "ayrshare_post_ids": {"1288…": "rhn6…"}}``, ``{"platform": "facebook",
+         "ayrshare_post_ids": {"1049…_1086…": "rhn6…"}}``, and ``{"platform": "instagram", "ayrshare_post_ids": {}}``
+         for a wanted network no post went to. A full answer (``limit`` posts) is warned about: posts sent through
+         Ayrshare before the oldest of them are recorded as native ones.
+    """
+
+    limit: int = 500
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        items = body.get("history") if isinstance(body, Mapping) else body
+        items = items if isinstance(items, list) else []
+        sent: Dict[str, Dict[str, str]] = {p: {} for p in (self.config.get("provider") or {}).get("_native_platforms") or ()}
+        for item in items:
+            if not isinstance(item, Mapping) or not item.get("id"):
+                continue
+            for entry in item.get("postIds") or []:
+                if (
+                    isinstance(entry, Mapping)
+                    and entry.get("platform") in sent
+                    and entry.get("id") not in (None, "")
+                    and str(entry.get("status", "success")).lower() == "success"
+                ):
+                    sent[entry["platform"]][str(entry["id"])] = str(item["id"])
+        if len(items) >= self.limit:
+            logger.warning(
+                "Ayrshare /history answered %s posts, its limit, for one profile: a post sent through Ayrshare before the "
+                "oldest of them is recorded as a native post (published_via native, post_id the network's id). A later "
+                "start_date avoids it.", len(items),
+            )
+        for platform, ids in sent.items():
+            yield {"platform": platform, "ayrshare_post_ids": ids}
+
+
+@dataclass
+class AyrshareNativePostsExtractor(JsonBodyExtractor):
+    """One page of ``GET /history/{platform}`` (the network's own post list): one record per post, with the metrics
+    it carries inline (api-notes-2 §1.1).
+
+    In:  ``{"status": "success", "posts": [{"id": "1046…_7580…", "created": "2022-06-14T23:43:21Z", "postUrl": "…",
+         "likeCount": 38, "commentsCount": 13, "sharesCount": 2, …}], "meta": {"pagination": {"next": "…"}}}`` on
+         ``…/history/facebook``
+    Out: ``{"platform": "facebook", "platform_post_id": "1046…_7580…", "published_at": "2022-06-14T23:43:21Z",
+         "post_url": "…", "likes": 38, "comments": 13, "shares": 2, …, "raw_metrics": {…the post…},
+         "metric_errors": []}``. A post with no metric the mapping knows (the docs show none for YouTube, Pinterest,
+         Snapchat and Threads) has ``raw_metrics: None``: AyrshareAnalyticsBySocialId asks for its analytics.
+         Threads' raw Meta names (``timestamp``, ``permalink``) stand for ``created``/``postUrl``; ``likedBy`` (who
+         liked a Facebook post) is not kept; a post without an id or a date is left out. The platform is the
+         page's, the last segment of its URL; a top-level array of posts is read too.
+    """
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[str, Any]]:
+        platform = urlsplit(response.request.url if response.request is not None else response.url).path.rstrip("/").rsplit("/", 1)[-1]
+        body = json_body(response)
+        posts = body.get("posts") if isinstance(body, Mapping) else body
+        for post in posts if isinstance(posts, list) else []:
+            record = self.record(platform, post) if isinstance(post, Mapping) else None
+            if record is not None:
+                yield record
+
+    @staticmethod
+    def record(platform: str, post: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
+        published_at = to_utc_iso(post.get("created")) or to_utc_iso(post.get("timestamp")) or to_utc_iso(post.get("publishedAt"))
+        if post.get("id") in (None, "") or published_at is None:
+            return None
+        values = native_metrics(platform, post)
+        inline = any(values[column] is not None for column in METRIC_COLUMNS) or bool(values["metric_errors"])
+        return {
+            "platform": platform_name(platform),
+            "platform_post_id": str(post["id"]),
+            "post_url": post.get("postUrl") or post.get("permalink"),
+            "published_at": published_at,
+            **values,
+            "raw_metrics": {key: value for key, value in post.items() if key != "likedBy"} if inline else None,
+            "vendor_updated_at": to_utc_iso(post.get("lastUpdated")),
+        }
+
+
+@dataclass
+class AyrshareNativeRecordFields(RecordFields):
+    """RecordFields, and which posts went out through Ayrshare: the partition's ``ayrshare_post_ids`` (from
+    AyrshareSentPostsExtractor) map a network id to its Ayrshare post.
+
+    In:  ``{"platform": "x", "platform_post_id": "1288…", …}`` in a partition whose extra field ``ayrshare_post_ids`` is
+         ``{"1288…": "rhn6…"}``
+    Out: ``post_id: "rhn6…", published_via: "ayrshare", thread_position: 1`` (the same key as the record of that post
+         without native posts); a post made on the network: ``post_id`` its network id, ``published_via: "native"``,
+         ``thread_position`` 1 (None for a tweet: whether it is part of a thread is not listed).
+    """
+
+    def more_fields(self, record: Dict[str, Any], stream_slice: Optional[StreamSlice]) -> None:
+        sent = ((stream_slice.extra_fields if stream_slice is not None else None) or {}).get("ayrshare_post_ids") or {}
+        ayrshare_id = sent.get(record.get("platform_post_id"))
+        record["post_id"] = ayrshare_id or record.get("platform_post_id")
+        record["published_via"] = "ayrshare" if ayrshare_id else "native"
+        record["thread_position"] = None if not ayrshare_id and record.get("platform") == "x" else 1
+
+
+# What Ayrshare answered the analytics-by-social-id call in flight on this thread: the HTTP status of an ignored
+# refusal, else None. Set by AyrshareSocialIdErrorHandler, read by AyrshareAnalyticsBySocialId right after its call:
+# an ignored answer never reaches an extractor (the CDK parses only 2xx answers), so this is how the caller tells a
+# refused network (400: not offered for it) from a refused post (404).
+_SOCIAL_ID_REFUSAL = threading.local()
+
+
+@dataclass
+class AyrshareSocialIdErrorHandler(VendorErrorHandler):
+    """VendorErrorHandler for analytics by social ID that also notes, for the thread that asked, the status of an answer
+    its filters ignore.
+
+    In:  HTTP 400 ``{"action": "analytics", "status": "error", "code": 400, "message": "… not available for pinterest"}``
+    Out: the filters' resolution unchanged (IGNORE, with its warning); ``refused_status()`` on this thread is 400 until
+         the next call.
+    """
+
+    def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+        resolution = super().interpret_response(response_or_exception)
+        if resolution.response_action == ResponseAction.IGNORE and isinstance(response_or_exception, requests.Response):
+            _SOCIAL_ID_REFUSAL.status = response_or_exception.status_code
+        return resolution
+
+    @staticmethod
+    def forget() -> None:
+        _SOCIAL_ID_REFUSAL.status = None
+
+    @staticmethod
+    def refused_status() -> Optional[int]:
+        return getattr(_SOCIAL_ID_REFUSAL, "status", None)
+
+
+@dataclass
+class AyrshareAnalyticsBySocialId(RecordTransformation):
+    """The metrics of a native post that carries none inline, from ``POST /analytics/post`` with ``{"id": <network
+    id>, "platforms": [<platform>], "searchPlatformId": true}`` (analytics by social ID, Business plan; api-notes-2
+    §1.2), read through ``analytics``: the CDK's RecordExpander, whose ``truncated_list_retriever`` (declared in the
+    manifest on the Ayrshare requester: its authenticator, rate limit, retries and error filters) fetches one
+    record's data; it is handed ``{"ask_by_social_id": true, "account_id", "platform", "native_id"}``.
+
+    In:  ``{"platform": "youtube", "platform_post_id": "21405b02e7f", "published_at": …, "views": None, …,
+         "raw_metrics": None}``, published in the slice's window
+    Out: the same record with ``views: 4137, likes: 93, …, raw_metrics: {…the analytics object…}``. A YouTube video
+         the channel does not own answers 0 for every number: those are null, and metric_errors says why.
+         Ayrshare refusing the call for the platform (a 4xx other than 404: not offered for that network on this
+         account; its filter warned, once) leaves the platform's other posts of the profile unasked for the rest of
+         the sync; a 404 refuses that post only. A refused post keeps ``raw_metrics: None``, so
+         AyrshareNativePostsFilter leaves it out. A 403 (the plan) fails the stream as a config_error naming
+         provider.native_posts (the requester's filter).
+    A record that has metrics already, or lies outside the window (the filter drops it), costs no request. The
+    stream transforms before it filters (``transform_before_filtering``): a transformation is the one stage that
+    sees the window; the extractor would ask for every post of a page, the older ones past the window too.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    analytics: RecordExpander
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._lock = threading.Lock()
+        self._refused: Set[tuple] = set()  # (account_id, platform) pairs Ayrshare refused this sync
+
+    def transform(
+        self,
+        record: Dict[str, Any],
+        config: Optional[Config] = None,
+        stream_state: Optional[StreamState] = None,
+        stream_slice: Optional[StreamSlice] = None,
+    ) -> None:
+        if record.get("raw_metrics") is not None or stream_slice is None:
+            return
+        window = stream_slice.cursor_slice or {}
+        if not in_window(record.get("published_at"), window.get("start_time"), window.get("end_time")):
+            return
+        account = (stream_slice.partition.get("parent_slice") or {}).get("account_id")
+        platform = stream_slice.partition.get("platform")
+        with self._lock:
+            if (account, platform) in self._refused:
+                return
+        native_id = record.get("platform_post_id")
+        ask = {"ask_by_social_id": True, "account_id": account, "platform": platform, "native_id": native_id}
+        AyrshareSocialIdErrorHandler.forget()
+        answers = [dict(answer) for answer in self.analytics.expand_record(ask)]
+        refused = AyrshareSocialIdErrorHandler.refused_status()
+        if refused is not None:  # its filter said why, once: the network is not asked again, a 404 is that post's alone
+            if refused != 404:
+                with self._lock:
+                    self._refused.add((account, platform))
+            return
+        entry = next((a for a in answers if a.get("platform_post_id") == native_id), answers[0] if answers else None)
+        if entry is None or entry.get("raw_metrics") is None:
+            logger.warning(
+                "Skipping %s post %s: Ayrshare's analytics by social ID answered without its analytics (%s); the sync goes on.",
+                platform, native_id, "; ".join(e["error"] for e in (entry or {}).get("metric_errors") or []) or "no entry for it",
+            )
+            return
+        values = native_metrics(platform, entry["raw_metrics"])
+        record.update({column: values[column] for column in METRIC_COLUMNS})
+        record["raw_metrics"] = entry["raw_metrics"]
+        record["metric_errors"] = list(entry.get("metric_errors") or []) + values["metric_errors"]
+        record["post_url"] = record.get("post_url") or entry.get("post_url")
+        record["vendor_updated_at"] = record.get("vendor_updated_at") or entry.get("vendor_updated_at")
+
+
+@dataclass
+class AyrshareNativePostsFilter(InWindowRecordFilter):
+    """The native posts of the window that have metrics (inline or by social id: ``raw_metrics`` set); a post whose
+    analytics Ayrshare refused is left out. ``published_at`` as AyrshareNativePostsExtractor writes it."""
+
+    cursor_field: str = "published_at"
+
+    def keep(self, record: Mapping[str, Any], start: Optional[str], end: Optional[str]) -> bool:
+        return record.get("raw_metrics") is not None and super().keep(record, start, end)
+
+
+@dataclass
+class AyrshareNativeStateMigration(StateMigration):
+    """A post_analytics state saved without native posts (one cursor for Ayrshare's own post list, its parent's under
+    ``parent_state.ayrshare_history``) says nothing of the native post lists: they start from start_date. The other
+    way round needs nothing: Ayrshare's list goes on from the native state's cursor (minus the lookback), and the
+    posts sent through Ayrshare before it were read under the same keys while native posts were on.
+
+    In:  ``{"use_global_cursor": true, "state": {"published_at": "2026-11-22T09:00:00Z"}, "parent_state":
+         {"ayrshare_history": {…}}, "lookback_window": 12}``
+    Out: ``{}``
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
+        if not isinstance(stream_state, Mapping):
+            return False
+        return "ayrshare_history" in (stream_state.get("parent_state") or {}) or stream_state.get("use_global_cursor") is True
+
+    def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {}
+
+
+# GET /analytics/youTubePlaylists (api-notes-2 §2): each playlist's numbers as the vendor sends them (their window
+# and units are not documented), in snake_case columns.
+PLAYLIST_METRICS = {
+    "views": "views",
+    "estimated_minutes_watched": "estimatedMinutesWatched",
+    "estimated_red_minutes_watched": "estimatedRedMinutesWatched",
+    "average_view_duration": "averageViewDuration",
+    "average_time_in_playlist": "averageTimeInPlaylist",
+    "playlist_starts": "playlistStarts",
+    "views_per_playlist_start": "viewsPerPlaylistStart",
+}
+
+
+@dataclass
+class AyrsharePlaylistsExtractor(JsonBodyExtractor):
+    """One record per playlist from ``GET /analytics/youTubePlaylists`` (the vendor's example; note the capitals).
+
+    In:  ``{"status": "success", "channelId": "UCsp6…", "playLists": [{"id": "PLcL…", "title": "Super Playlist",
+         "description": "A great list", "views": 55, "estimatedMinutesWatched": 21, "estimatedRedMinutesWatched": 23,
+         "averageViewDuration": 3.1, "averageTimeInPlaylist": 2.2, "playlistStarts": 23, "viewsPerPlaylistStart": 32,
+         "thumbNail": {"url": "https://i.ytimg.com/vi/default.jpg", "width": 120, "height": 90}}],
+         "lastUpdated": "2023-01-18T03:09:59.757Z", "nextUpdate": "…"}``
+    Out: ``{"playlist_id": "PLcL…", "channel_id": "UCsp6…", "title": "Super Playlist", "description": "A great list",
+         "thumbnail_url": "https://i.ytimg.com/vi/default.jpg", "views": 55, "estimated_minutes_watched": 21, …,
+         "vendor_updated_at": "2023-01-18T03:09:59Z", "raw": {…the playlist…}}``; a metric not sent is None.
+         ``playlists``/``thumbnail`` in lower case are read too. An answer with ``status: "error"`` gives no record
+         and a warning (YouTube not linked is usually an HTTP 400, which the manifest's filter skips).
+    """
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        if not isinstance(body, Mapping):
+            return
+        if _is_error(body):
+            logger.warning(
+                "Skipping the YouTube playlists of one profile: Ayrshare answered %s (code %s). Usually YouTube is not "
+                "linked to the profile.", body.get("message") or "an error", body.get("code"),
+            )
+            return
+        playlists = body.get("playLists") if "playLists" in body else body.get("playlists")
+        for item in playlists if isinstance(playlists, list) else []:
+            if not isinstance(item, Mapping) or item.get("id") in (None, ""):
+                continue
+            thumbnail = item.get("thumbNail") or item.get("thumbnail")
+            yield {
+                "playlist_id": str(item["id"]),
+                "channel_id": body.get("channelId"),
+                "title": item.get("title"),
+                "description": item.get("description"),
+                "thumbnail_url": thumbnail.get("url") if isinstance(thumbnail, Mapping) else None,
+                **{column: to_number(item.get(field)) for column, field in PLAYLIST_METRICS.items()},
+                "vendor_updated_at": to_utc_iso(body.get("lastUpdated")),
+                "raw": dict(item),
+            }
 
 
 # --- metric mappings: vendor field (dotted path) -> our column --------------------------------------------

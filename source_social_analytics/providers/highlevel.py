@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..config import IdList, Provider, ProviderConfig, Secret
 from ..components.errors import unknown_ids_error
+from ..components.rate_budget import RateBudget
 from ..components.extractors import JsonBodyExtractor, json_body
 from ..components.metrics import Mapping_, dig, normalize, to_number
 
@@ -92,6 +93,7 @@ class HighLevelConfig(ProviderConfig):
 
 PROVIDER = Provider(
     name="highlevel",
+    published_rate=(100, 10, "HighLevel allows 100 requests per 10 seconds per location"),
     config_model=HighLevelConfig,
     # its first request is GET /social-media-posting/{locationId}/accounts: one cheap authenticated call
     # that also proves the token may read this location
@@ -401,10 +403,29 @@ class HighLevelOAuth(DeclarativeAuthenticator):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     oauth: Any = None
+    # the rate limit per app per location (components/rate_budget.py), as VendorKeyAuthenticator's
+    rate_limit: Optional[Mapping[str, Any]] = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         if self.oauth is None:
             raise ValueError("HighLevelOAuth needs `oauth`: the OAuthAuthenticator it wraps")
+        provider = self.config.get("provider") or {}
+        credentials = provider.get("credentials") or {}
+        self._budget = RateBudget.from_manifest(
+            self.rate_limit, "HighLevel", f"{credentials.get('client_id')}\n{provider.get('location_id')}", self.config
+        )
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        header = self.get_auth_header()
+        if self._budget is not None:
+            self._budget.acquire(request)
+        request.headers.update(header)
+        return request
+
+    def update_from_response(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        """The CDK's ResponseAwareAuthenticator hook: the answer's rate-limit headers."""
+        if self._budget is not None:
+            self._budget.observe(request, response)
 
     @property
     def auth_header(self) -> str:

@@ -358,6 +358,7 @@ class PostPostRateLimitBackoff(BackoffStrategy):
 
 PROVIDER = Provider(
     name="postpost",
+    published_rate=(120, 60, "Publora allows 120 requests a minute per API key on its Pro plan, 30 on Free"),
     config_model=PostPostConfig,
     check_stream="social_statistics",
 )

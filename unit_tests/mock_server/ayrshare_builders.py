@@ -265,3 +265,98 @@ def tweet_entry(tweet_id: str, text: str, likes: int, impressions: int) -> Dict[
 def post_analytics_response(post_id: str, **platforms: Any) -> HttpResponse:
     """``POST /analytics/post``: ``{"status": "success", "id": …, "<platform>": {…} or [{…}, …]}``."""
     return json_response({"status": "success", "id": post_id, **platforms})
+
+
+# ------------------------------------------------------------------------------------------------ native posts
+# provider.native_posts (api-notes-2 §1.1, §1.2, §2): GET /history/{platform} answers
+# {"status": "success", "posts": [...], "lastUpdated", "nextUpdate"} and, while more pages exist, a top-level
+# "meta": {"pagination": {"next": <cursor>}}; analytics by social ID answers {"status": "success", "<platform>": {...}}.
+NATIVE_LIMIT = "100"
+
+
+def with_native_posts(config: ConfigBuilder) -> ConfigBuilder:
+    config._config["provider"]["native_posts"] = True
+    return config
+
+
+def native_history_request(platform: str, **params: str) -> AyrshareRequestBuilder:
+    """``GET /history/{platform}?limit=100`` (+ ``since``/``until`` for facebook, ``next`` for a later page)."""
+    return AyrshareRequestBuilder(f"/history/{platform}").with_query(limit=NATIVE_LIMIT, **params)
+
+
+def sent_posts_request(start: str, end: str, last_days: int) -> AyrshareRequestBuilder:
+    """``GET /history`` for the whole sync period, once per profile: which network posts went out through Ayrshare."""
+    return AyrshareRequestBuilder.history(start, end, last_days)
+
+
+def social_id_request(native_id: str, platform: str) -> AyrshareRequestBuilder:
+    return AyrshareRequestBuilder("/analytics/post").with_body({"id": native_id, "platforms": [platform], "searchPlatformId": True})
+
+
+def playlists_request() -> AyrshareRequestBuilder:
+    return AyrshareRequestBuilder("/analytics/youTubePlaylists")
+
+
+def native_page(posts: List[Dict[str, Any]], next_cursor: Optional[str] = None) -> HttpResponse:
+    body: Dict[str, Any] = {
+        "status": "success", "posts": posts,
+        "lastUpdated": "2026-11-23T11:56:00.000Z", "nextUpdate": "2026-11-23T12:26:00.000Z",
+    }
+    if next_cursor:
+        body["meta"] = {"pagination": {"next": next_cursor}}
+    return json_response(body)
+
+
+def facebook_native_post(native_id: str, created: str, likes: int = 38) -> Dict[str, Any]:
+    """The docs' /history/facebook post (api-notes-2 §1.1), with its inline metrics and ``likedBy``."""
+    return {
+        "id": native_id, "created": created, "post": "Launch day!", "postUrl": f"https://www.facebook.com/{native_id}",
+        "commentsCount": 13, "likeCount": likes, "sharesCount": 2, "isPopular": False, "statusType": "added_photos",
+        "clicksUnique": 31, "engagedUsers": 3, "impressionsUnique": 0, "fullPicture": "https://scontent.example/p.jpg",
+        "likedBy": [{"id": "7101149746568432", "name": "John Smith"}], "lastUpdated": "2026-11-23T11:43:38.359Z",
+    }
+
+
+def instagram_native_post(native_id: str, created: str, likes: int = 40) -> Dict[str, Any]:
+    """A /history/instagram post: the fields Ayrshare's own test asserts (api-notes-2 §1.1)."""
+    return {
+        "id": native_id, "created": created, "post": "Launch day", "postUrl": f"https://www.instagram.com/p/{native_id[:11]}/",
+        "username": "brand", "mediaType": "IMAGE", "mediaProductType": "FEED", "mediaUrl": "https://scontent.example/i.jpg",
+        "likeCount": likes, "commentsCount": 5,
+    }
+
+
+def youtube_native_post(native_id: str, created: str, channel_id: str = "UCxxxxBrand") -> Dict[str, Any]:
+    """A /history/youtube post: its field names are not documented; no inline metric is assumed."""
+    return {"id": native_id, "created": created, "post": "A video", "postUrl": f"https://youtu.be/{native_id}", "channelId": channel_id}
+
+
+def pinterest_native_post(native_id: str, created: str) -> Dict[str, Any]:
+    return {"id": native_id, "created": created, "post": "A pin", "postUrl": f"https://www.pinterest.com/pin/{native_id}"}
+
+
+def youtube_social_id_answer(native_id: str, views: int, likes: int, comments: int, owned: bool = True) -> HttpResponse:
+    """Analytics by social ID for a YouTube video; a video the channel does not own answers 0 for every number."""
+    numbers = {"views": views, "likes": likes, "comments": comments, "shares": 0 if not owned else 4,
+               "estimatedMinutesWatched": 0 if not owned else 553, "averageViewDuration": 0 if not owned else 83,
+               "averageViewPercentage": 0 if not owned else 54.0}
+    return json_response({"status": "success", "youtube": {
+        "id": native_id, "postUrl": f"https://youtu.be/{native_id}",
+        "analytics": {"channelTitle": "Brand" if owned else "Partner Studio", "title": "A video", **numbers},
+    }})
+
+
+def playlists_response() -> HttpResponse:
+    """The vendor's example of ``GET /analytics/youTubePlaylists`` (api-notes-2 §2), capitals and all."""
+    return json_response({
+        "status": "success",
+        "channelId": "UCsp6CnxiNbUU0AJtuYKZw",
+        "playLists": [{
+            "averageTimeInPlaylist": 2.2, "averageViewDuration": 3.1, "description": "A great list",
+            "estimatedMinutesWatched": 21, "estimatedRedMinutesWatched": 23, "id": "PLcLpmVOb3fDaf7Mps",
+            "playlistStarts": 23, "thumbNail": {"url": "https://i.ytimg.com/vi/default.jpg", "width": 120, "height": 90},
+            "title": "Super Playlist", "views": 55, "viewsPerPlaylistStart": 32,
+        }],
+        "lastUpdated": "2023-01-18T03:09:59.757Z",
+        "nextUpdate": "2023-01-18T03:42:29.757Z",
+    })
