@@ -35,7 +35,7 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Resp
 from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .rate_budget import RateBudget
+from .rate_budget import PacedAuthenticator, RateBudget
 
 
 def _digest(credential: str) -> str:
@@ -68,7 +68,7 @@ class RejectedCredentials:
 
 
 @dataclass
-class VendorKeyAuthenticator(DeclarativeAuthenticator):
+class VendorKeyAuthenticator(PacedAuthenticator, DeclarativeAuthenticator):
     """A static key in one header (``<scheme> <key>``, or the bare key when ``scheme`` is empty) that stops
     signing once the vendor answered 401 to it (module docstring)."""
 
@@ -92,14 +92,6 @@ class VendorKeyAuthenticator(DeclarativeAuthenticator):
             self.rate_limit, str((parameters or {}).get("vendor_name") or "The vendor"), f"{self._key}\n{unit}", self.config
         )
 
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        """Sign the request, once its rate unit has room for it (a refused key raises before any wait)."""
-        header = self.get_auth_header()
-        if self._budget is not None:
-            self._budget.acquire(request)
-        request.headers.update(header)
-        return request
-
     @property
     def auth_header(self) -> str:
         return self.header
@@ -113,8 +105,7 @@ class VendorKeyAuthenticator(DeclarativeAuthenticator):
 
     def update_from_response(self, request: requests.PreparedRequest, response: requests.Response) -> None:
         """The CDK's ResponseAwareAuthenticator hook: called with every answer (never raises)."""
-        if self._budget is not None:
-            self._budget.observe(request, response)
+        super().update_from_response(request, response)  # the rate budget
         if response.status_code != 401 or request.headers.get(self.header) != self._header_value:
             return
         resolution = self.rejection_filter.matches(response) if self.rejection_filter is not None else None

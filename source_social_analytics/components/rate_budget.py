@@ -356,3 +356,22 @@ class RateBudget:
         if reading.remaining is not None:
             return reading.remaining <= 0
         return True
+
+
+class PacedAuthenticator:
+    """What an authenticator does to pace its requests (a mixin before the CDK authenticator class it extends): each
+    request waits for room in its rate unit before it is signed, and every answer goes to the budget (the CDK's
+    ``update_from_response`` hook). The authenticator sets ``_budget`` (``RateBudget.from_manifest``) when it is built."""
+
+    _budget = None  # Optional[RateBudget]
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        header = self.get_auth_header()  # type: ignore[attr-defined]  # a credential refused raises before any wait
+        if self._budget is not None:
+            self._budget.acquire(request)
+        request.headers.update(header)
+        return request
+
+    def update_from_response(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        if self._budget is not None:
+            self._budget.observe(request, response)

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..config import IdList, Provider, ProviderConfig, Secret
 from ..components.errors import unknown_ids_error
-from ..components.rate_budget import RateBudget
+from ..components.rate_budget import PacedAuthenticator, RateBudget
 from ..components.extractors import JsonBodyExtractor, json_body
 from ..components.metrics import Mapping_, dig, normalize, to_number
 
@@ -387,7 +387,7 @@ LOCATION_NOT_ACTIVE = "Location is not active"
 
 
 @dataclass
-class HighLevelOAuth(DeclarativeAuthenticator):
+class HighLevelOAuth(PacedAuthenticator, DeclarativeAuthenticator):
     """The CDK's single-use-refresh-token OAuth authenticator (``oauth``, built from the manifest's
     ``OAuthAuthenticator`` with ``refresh_token_updater``), which does the refresh, the lock, the expiry and the
     CONNECTOR_CONFIG message. One HighLevel answer it cannot know is named here: the token endpoint's
@@ -415,17 +415,6 @@ class HighLevelOAuth(DeclarativeAuthenticator):
             self.rate_limit, "HighLevel", f"{credentials.get('client_id')}\n{provider.get('location_id')}", self.config
         )
 
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        header = self.get_auth_header()
-        if self._budget is not None:
-            self._budget.acquire(request)
-        request.headers.update(header)
-        return request
-
-    def update_from_response(self, request: requests.PreparedRequest, response: requests.Response) -> None:
-        """The CDK's ResponseAwareAuthenticator hook: the answer's rate-limit headers."""
-        if self._budget is not None:
-            self._budget.observe(request, response)
 
     @property
     def auth_header(self) -> str:
