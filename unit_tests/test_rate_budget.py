@@ -2,11 +2,11 @@
 under its limit whatever the demand, units never wait on each other, and the vendor's headers pace the unit."""
 from __future__ import annotations
 
-import json
 from typing import Dict, List, Optional
 
 import pytest
 import requests
+import requests_mock
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_social_analytics.components.rate_budget import PACE_SHARE, RateBudget, RateUnits
@@ -49,11 +49,7 @@ def request(profile_key: Optional[str] = None) -> requests.PreparedRequest:
 
 
 def response(status: int = 200, headers: Optional[Dict[str, str]] = None, body=None) -> requests.Response:
-    answer = requests.Response()
-    answer.status_code = status
-    answer.headers.update(headers or {})
-    answer._content = json.dumps(body if body is not None else {}).encode()
-    return answer
+    return requests_mock.create_response(request(), status_code=status, headers=headers or {}, json=body if body is not None else {})
 
 
 def send(made: RateBudget, clock: FakeClock, count: int, make=request) -> List[float]:
@@ -195,3 +191,32 @@ def test_mosaic_publishes_no_limit_so_requests_per_minute_replaces_the_guess_up_
     made = budget("mosaic", clock, requests_per_minute=300)
     times = send(made, clock, 900)
     assert most_in_any_window(times, 60) == 300
+
+
+def test_an_x_cap_429_without_rate_headers_does_not_pause_the_profile_either(clock):
+    made = budget("ayrshare", clock)
+    made.acquire(request("A"))
+    made.observe(request("A"), response(429, {}, {"action": "analytics", "status": "error", "code": 429, "platform": "twitter",
+                                                  "message": "X/Twitter analytics daily limit reached"}))
+    made.acquire(request("A"))
+    assert clock.now == 0.0
+    # another platform's throttling is the profile's business: it pauses
+    made.observe(request("A"), response(429, {}, {"action": "analytics", "status": "error", "code": 429, "message": "Too many requests"}))
+    made.acquire(request("A"))
+    assert clock.now > 0.0
+
+
+def test_a_reset_in_the_wrong_unit_or_an_endless_retry_after_pauses_three_windows_at_most(clock):
+    made = budget("postpost", clock)
+    made.acquire(request())
+    made.observe(request(), response(429, {"Retry-After": "inf", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(WALL_START * 1000))}))
+    made.acquire(request())
+    assert clock.now <= 3 * 60.0
+
+
+def test_a_sleep_that_does_not_sleep_never_spins(clock):
+    made = budget("mosaic", clock)
+    send(made, clock, int(120 * PACE_SHARE))
+    made.sleep = lambda seconds: None  # time.sleep patched out, as in tests that patch it
+    made.acquire(request())  # returns at once instead of spinning on a clock that does not move
+    assert clock.now == 0.0

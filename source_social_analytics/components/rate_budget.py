@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import importlib
 import math
 import threading
 import time
@@ -53,6 +54,7 @@ from .metrics import to_number
 
 PACE_SHARE = 0.95  # of the vendor's limit: requests are counted when sent, the vendor counts them on arrival
 DEFAULT_PAUSE_SECONDS = 10.0  # a 429 that names no wait (and no window is known)
+MAX_PAUSE_WINDOWS = 3  # the longest pause a header or 429 can impose: three of the unit's windows
 
 
 @dataclass(frozen=True)
@@ -93,16 +95,17 @@ class VendorHeaders:
 
         def whole(name: Optional[str]) -> Optional[int]:
             value = number(name)
-            return int(value) if value is not None else None
+            return int(value) if value is not None and math.isfinite(value) else None
 
         reset_in = None
         epoch = number(self.reset_epoch)
-        if epoch is not None:
+        if epoch is not None and math.isfinite(epoch):
             reset_in = max(epoch - wall_now, 0.0)
         milliseconds = number(self.reset_ms)
-        if milliseconds is not None:
+        if milliseconds is not None and math.isfinite(milliseconds):
             reset_in = max(milliseconds / 1000.0, 0.0)
         window = number(self.window_ms)
+        window = window if window is not None and math.isfinite(window) else None
         return Reading(
             limit=whole(self.limit),
             used=whole(self.used),
@@ -215,7 +218,9 @@ class RateUnit:
                 position = bisect.bisect_right(self._sent, stamp, lo=self._start)
                 self._sent[position:position] = [stamp] * max(0, min(used, 100_000) - ours)
             if pause is not None and pause > 0:
-                self._paused_until = max(self._paused_until, now + pause)
+                # never longer than MAX_PAUSE_WINDOWS windows (a reset in the wrong unit, an endless Retry-After)
+                longest = max(rate.seconds for rate in self.rates())
+                self._paused_until = max(self._paused_until, now + min(pause, MAX_PAUSE_WINDOWS * longest))
             if reading.daily_remaining is not None and reading.daily_remaining <= 0:
                 self._closed_message = (
                     f"{self.name}: the vendor's daily request limit is used up (X-RateLimit-Daily-Remaining: 0); no "
@@ -257,6 +262,7 @@ def _retry_after(response: requests.Response) -> Optional[float]:
     """The wait a 429 names: Retry-After (seconds or an HTTP date), else the body's ``retryAfter`` (Publora)."""
     header = response.headers.get("Retry-After")
     wait = _seconds(header)
+    wait = wait if wait is None or math.isfinite(wait) else None
     if wait is None and header:
         try:
             wait = max((parsedate_to_datetime(header) - datetime.now(timezone.utc)).total_seconds(), 0.0)
@@ -280,8 +286,8 @@ class RateBudget:
     ``unit_header`` (the API key, the location). ``unit_header``: a request header whose value picks the unit (Ayrshare's
     Profile-Key; absent = the primary profile). ``rates``: the vendor's published rate first, then any other.
     ``time_scale``: benchmarks and tests only (config ``_rate_time_scale``, never in the spec), every window of ours
-    divided by it, against an emulator whose windows run that much faster. ``unit_not_exhausted``: a 429 is the unit's only when this says so (Ayrshare's X/Twitter analytics cap answers
-    429 while the profile's own count is under its max: that one must not pause the profile).
+    divided by it, against an emulator whose windows run that much faster. ``spares``: a 429 it recognises is not the unit's own limit (Ayrshare's X/Twitter analytics cap answers 429 while
+    the profile's own count is under its max): that one does not pause the unit.
     """
 
     vendor: str
@@ -290,6 +296,8 @@ class RateBudget:
     headers: VendorHeaders = field(default_factory=VendorHeaders)
     unit_header: Optional[str] = None
     time_scale: float = 1.0
+    # a 429 this says is not the unit's own limit (Ayrshare's X/Twitter analytics cap): the unit is not paused for it
+    spares: Optional[Callable[[requests.Response], bool]] = None
     # looked up when called, not bound here: a test that patches time.sleep patches the budget's waits too
     clock: Callable[[], float] = field(default=lambda: time.monotonic())
     sleep: Callable[[float], None] = field(default=lambda seconds: time.sleep(seconds))
@@ -311,8 +319,12 @@ class RateBudget:
             # the vendor publishes none: the user's replaces the guess (which stays only as an unreachable first rate)
             rates = [Rate(1_000_000_000, rates[0].seconds), Rate(int(per_minute), 60.0 / scale)]
         names = {key: value for key, value in (spec.get("headers") or {}).items() if value}
+        spares = None
+        if spec.get("spares"):  # a function's dotted name, like a component's class_name
+            module, _, name = str(spec["spares"]).rpartition(".")
+            spares = getattr(importlib.import_module(module), name)
         return cls(vendor=vendor, credential=credential, rates=rates, headers=VendorHeaders(**names),
-                   unit_header=spec.get("unit_header"), time_scale=scale, **clocks)
+                   unit_header=spec.get("unit_header"), time_scale=scale, spares=spares, **clocks)
 
     def unit_for(self, request: requests.PreparedRequest) -> RateUnit:
         profile = request.headers.get(self.unit_header) if self.unit_header else None
@@ -333,7 +345,7 @@ class RateBudget:
         unit = self.unit_for(request)
         pause: Optional[float] = None
         fill = False
-        if response.status_code == 429 and self.is_unit_limit(reading):
+        if response.status_code == 429 and self.is_unit_limit(reading) and not (self.spares and self.spares(response)):
             pause = _retry_after(response)
             if pause is None:
                 pause = reading.reset_in if reading.reset_in is not None else reading.window

@@ -34,6 +34,7 @@ from ..components.errors import VendorErrorHandler, json_or_none, vendor_message
 from ..components.extractors import JsonBodyExtractor, json_body
 from ..components.metrics import ACCOUNT_COLUMNS, METRIC_COLUMNS, Mapping_, dig, normalize, to_number, zeros_as_unknown
 from ..components.record_fields import RecordFields
+from .ayrshare_x_cap import AyrsharePostAnalyticsErrorHandler
 from ..components.window_filter import InWindowRecordFilter, in_window
 
 logger = logging.getLogger("airbyte")
@@ -523,9 +524,10 @@ _SOCIAL_ID_REFUSAL = threading.local()
 
 
 @dataclass
-class AyrshareSocialIdErrorHandler(VendorErrorHandler):
-    """VendorErrorHandler for analytics by social ID that also notes, for the thread that asked, the status of an answer
-    its filters ignore.
+class AyrshareSocialIdErrorHandler(AyrsharePostAnalyticsErrorHandler):
+    """The post-analytics error handler (X/Twitter analytics cap included: providers/ayrshare_x_cap.py) for analytics by
+    social ID, that also notes, for the thread that asked, the status of an answer it ignores (a capped X post: 429,
+    and X is not asked again for that profile in this sync).
 
     In:  HTTP 400 ``{"action": "analytics", "status": "error", "code": 400, "message": "… not available for pinterest"}``
     Out: the filters' resolution unchanged (IGNORE, with its warning); ``refused_status()`` on this thread is 400 until

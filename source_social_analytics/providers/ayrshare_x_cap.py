@@ -13,8 +13,10 @@ Ayrshare suspends the profile. So, per profile, from the first such answer on:
   asked, and skipped the same way: the body cannot be left out);
 - what is skipped comes back with the next sync, which re-reads the lookback window.
 
-The exact wire shape of the cap is undocumented. Recognised as the cap: a 429 on ``POST /analytics/post`` whose
-``x-ratelimit-count`` is below ``x-ratelimit-max``, or, without those headers, whose message names X/Twitter.
+The exact wire shape of the cap is undocumented. Recognised as the cap: a 429 on ``POST /analytics/post`` whose body
+names X/Twitter (``platform``, or the word in ``message``) while the profile's own ``x-ratelimit-count`` (when sent)
+is under ``x-ratelimit-max``. Any other 429 is the profile's limit or another platform's throttling: waited out and
+retried, as every 429.
 
 In:  HTTP 429 ``{"action":"analytics","status":"error","code":429,"message":"X/Twitter analytics daily limit reached ..."}``
      with ``x-ratelimit-max: 300``, ``x-ratelimit-count: 12``, for profile ``profile-1a2b3c4d5e6f``
@@ -24,6 +26,7 @@ Out: ``ErrorResolution(IGNORE, "Skipping X/Twitter analytics of Ayrshare profile
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Union
@@ -40,16 +43,22 @@ CAPPED = "_x_analytics_capped"  # provider._x_analytics_capped: the account ids 
 _LOCK = threading.Lock()
 
 
+_NAMES_X = re.compile(r"\b(twitter|x)\b", re.IGNORECASE)
+
+
 def is_x_cap(response: requests.Response) -> bool:
-    """A 429 that is Ayrshare's per-platform (X/Twitter) analytics limit, not the profile's own."""
+    """A 429 that is Ayrshare's X/Twitter analytics limit, not the profile's own nor another platform's throttling: its
+    body names X/Twitter (its ``platform``, or its message), and the profile's own count, when sent, is under its max."""
     if response.status_code != 429:
         return False
-    used, limit = to_number(response.headers.get("x-ratelimit-count")), to_number(response.headers.get("x-ratelimit-max"))
-    if used is not None and limit:
-        return used < limit
     body = json_or_none(response)
-    text = " ".join(str(body.get(key) or "") for key in ("message", "platform")) if isinstance(body, Mapping) else ""
-    return "twitter" in text.lower() or "x/" in text.lower()
+    if not isinstance(body, Mapping):
+        return False
+    platform = str(body.get("platform") or "").lower()
+    if platform not in ("twitter", "x") and not _NAMES_X.search(str(body.get("message") or "")):
+        return False
+    used, limit = to_number(response.headers.get("x-ratelimit-count")), to_number(response.headers.get("x-ratelimit-max"))
+    return used is None or not limit or used < limit
 
 
 def account_of(config: Mapping[str, Any], request: Optional[requests.PreparedRequest]) -> str:

@@ -384,6 +384,7 @@ class HighLevelRateLimitBackoff(BackoffStrategy):
 
 # -- OAuth 2.0 ---------------------------------------------------------------------------------------------
 LOCATION_NOT_ACTIVE = "Location is not active"
+INVALID_GRANT = "Invalid grant"
 
 
 @dataclass
@@ -442,8 +443,19 @@ class _location_not_active_is_transient:
     def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
         if not isinstance(error, requests.exceptions.HTTPError) or error.response is None:
             return False
-        body = json_body(error.response)
+        try:
+            body = json_body(error.response)
+        except ValueError:
+            return False
         message = body.get("message") if isinstance(body, Mapping) else None
+        if error.response.status_code == 400 and str(message or "").startswith(INVALID_GRANT):
+            # a used, revoked or expired refresh token in any wording (the CDK's own check matches one exactly)
+            text = (
+                f"HighLevel refused the refresh token ('{message}'): it was used already (refresh tokens are single-use), "
+                "revoked, or is older than a year. Re-authenticate this source (a new Location refresh token in "
+                "provider.credentials.refresh_token)."
+            )
+            raise AirbyteTracedException(message=text, internal_message=text, failure_type=FailureType.config_error) from None
         if error.response.status_code != 400 or message != LOCATION_NOT_ACTIVE:
             return False
         text = (

@@ -8,6 +8,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List
 from unittest import TestCase
+from unittest.mock import patch
 from urllib.parse import urlencode
 
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
@@ -106,7 +107,8 @@ class TestOAuth(TestCase):
         http_mocker.post(refresh, token_response(SECOND_ACCESS, SECOND_REFRESH))
         http_mocker.get(accounts(SECOND_ACCESS), accounts_response([account(1)]))
         http_mocker.post(statistics(SECOND_ACCESS), statistics_response(SEVEN))
-        out, controls = read_capturing_stdout(cfg)
+        with patch("time.sleep"):  # the CDK's retry after the refresh waits its backoff
+            out, controls = read_capturing_stdout(cfg)
         assert len(out.records) == 7 and not out.errors
         http_mocker.assert_number_of_calls(refresh, 1)
         http_mocker.assert_number_of_calls(stale, 1)
