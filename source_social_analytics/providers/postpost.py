@@ -362,3 +362,48 @@ PROVIDER = Provider(
     config_model=PostPostConfig,
     check_stream="social_statistics",
 )
+
+
+# -- profile summary ---------------------------------------------------------------------------------------------
+# The summary's failure names (api-notes-2 §4.2: objects {metric, error} in PostPost's docs, strings in its OpenAPI,
+# {"metric": "followers"} in Publora's older page) for the two figures we read from it.
+COUNT_FAILURES = ("followerslifetime", "followers")
+GAIN_FAILURES = ("followersperiod",)
+
+
+def summary_failures(errors: Any) -> Dict[str, bool]:
+    """Which of the two follower figures ``errors[]`` says failed: ``{"count": bool, "gain": bool}``."""
+    failed = {"count": False, "gain": False}
+    for entry in errors if isinstance(errors, list) else []:
+        metric = str(entry.get("metric") or "") if isinstance(entry, Mapping) else ""
+        said = str(entry.get("error") or "") if isinstance(entry, Mapping) else str(entry)
+        text = f"{metric} {said}".lower()
+        if metric.lower() in GAIN_FAILURES or "growth" in text:
+            failed["gain"] = True
+        elif metric.lower() in COUNT_FAILURES or "follower" in text:
+            failed["count"] = True
+    return failed
+
+
+@dataclass
+class PostPostProfileSummaryExtractor(JsonBodyExtractor):
+    """``POST /linkedin-profile-summary`` → the account's follower count and its gain over the asked period.
+
+    The API writes 0, not null, for a figure it failed to fetch and names it in ``errors[]`` (objects or strings):
+    that figure is null, never a fake 0. ``periodGrowth`` is only present when a dateRange was sent (it is).
+
+    In:  ``{"success": false, "partialData": true, "profile": {"followers": {"total": 5000, "periodGrowth": 0}},
+         "errors": [{"metric": "followersPeriod", "error": "Failed to fetch follower growth"}]}``
+    Out: ``{"followersCount": 5000, "periodGrowth": None}``
+    """
+
+    def records_from(self, body: Any) -> Iterable[MutableMapping[str, Any]]:
+        if not isinstance(body, Mapping):
+            return
+        followers = (body.get("profile") or {}).get("followers") if isinstance(body.get("profile"), Mapping) else None
+        followers = followers if isinstance(followers, Mapping) else {}
+        failed = summary_failures(body.get("errors"))
+        yield {
+            "followersCount": None if failed["count"] else to_number(followers.get("total")),
+            "periodGrowth": None if failed["gain"] else to_number(followers.get("periodGrowth")),
+        }

@@ -181,30 +181,64 @@ class AccountStatisticsTest(TestCase):
         http_mocker.assert_number_of_calls(second, 1)
 
 
-def followers_request(account: str) -> HttpRequest:
-    return HttpRequest(f"{BASE}/linkedin-followers", headers={"x-api-key": KEY}, body={"platformId": account, "period": "lifetime"})
+def summary_request(account: str, period=("2025-10-06", "2026-10-06")) -> HttpRequest:
+    return HttpRequest(f"{BASE}/linkedin-profile-summary", headers={"x-api-key": KEY},
+                       body={"platformId": account, "dateRange": {"start": ymd(period[0]), "end": ymd(period[1])}})
+
+
+def summary_answer(total, growth, errors=None) -> HttpResponse:
+    body = {"success": not errors, "profile": {"followers": {"total": total, "periodGrowth": growth},
+                                               "posts": {"totalImpressions": 25000, "totalMembersReached": 12500, "totalReactions": 500,
+                                                         "totalComments": 75, "totalReshares": 30}}}
+    if errors:
+        body.update(partialData=True, errors=errors)
+    return HttpResponse(json.dumps(body))
 
 
 class SocialStatisticsTest(TestCase):
     @HttpMocker()
+    def test_summary_figures_listed_in_errors_are_null_not_the_zero_the_api_writes(self, http_mocker: HttpMocker) -> None:
+        connections(http_mocker)
+        cfg = config(start_date="2024-01-01", end_date="2026-10-05")
+        answers = {
+            ACCOUNTS[0]: summary_answer(5000, 0, [{"metric": "followersPeriod", "error": "Failed to fetch follower growth"},
+                                                  {"metric": "post_MEMBERS_REACHED", "error": "Failed to fetch members_reached count"}]),
+            ACCOUNTS[1]: summary_answer(0, 0, ["Failed to fetch followers"]),  # the OpenAPI's strings
+        }
+        for account in ACCOUNTS:
+            http_mocker.post(
+                HttpRequest(f"{BASE}/linkedin-account-statistics", body={"platformId": account, "aggregation": "TOTAL", "queryTypes": ALL,
+                                                                           "dateRange": {"start": ymd("2025-10-06"), "end": ymd("2026-10-06")}}),
+                HttpResponse(json.dumps({"success": True, "aggregation": "TOTAL", "cached": False, "metrics": {
+                    "IMPRESSION": 1, "MEMBERS_REACHED": 1, "RESHARE": 1, "REACTION": 1, "COMMENT": 1}})))
+            http_mocker.post(summary_request(account), answers[account])
+
+        records = {r.record.data["account_id"]: r.record.data for r in run("social_statistics", cfg).records}
+
+        # (a null field is left out of the record, as every null metric)
+        assert records[ACCOUNTS[0]]["followers"] == 5000 and records[ACCOUNTS[0]].get("followers_gained") is None
+        assert records[ACCOUNTS[1]].get("followers") is None and records[ACCOUNTS[1]]["followers_gained"] == 0
+
+    @HttpMocker()
     def test_total_over_the_period_one_record_per_account(self, http_mocker: HttpMocker) -> None:
         connections(http_mocker)
         cfg = config(start_date="2024-01-01", end_date="2026-10-05")  # longer than the API's 365 days: clamped
-        followers = {account: followers_request(account) for account in ACCOUNTS}
+        followers = {account: summary_request(account) for account in ACCOUNTS}
         for account, reach, count in zip(ACCOUNTS, (22150, None), (1234, 0)):
             http_mocker.post(
                 HttpRequest(f"{BASE}/linkedin-account-statistics", body={"platformId": account, "aggregation": "TOTAL", "queryTypes": ALL,
                                                                            "dateRange": {"start": ymd("2025-10-06"), "end": ymd("2026-10-06")}}),
                 HttpResponse(json.dumps({"success": True, "aggregation": "TOTAL", "cached": False, "metrics": {
                     "IMPRESSION": 45230, "MEMBERS_REACHED": reach, "RESHARE": 89, "REACTION": 1234, "COMMENT": 256}})))
-            http_mocker.post(followers[account], HttpResponse(json.dumps({"success": True, "followersCount": count, "cached": False})))
+            http_mocker.post(followers[account], summary_answer(count, 150 if count else 0))
 
         output = run("social_statistics", cfg)
 
         records = {r.record.data["account_id"]: r.record.data for r in output.records}
         assert set(records) == set(ACCOUNTS) and not output.errors
-        # the lifetime count of POST /linkedin-followers (a count; a real 0 stays 0): one request per account
+        # the profile summary's count (a count; a real 0 stays 0) and the period's gain: one request per account
         assert records[ACCOUNTS[0]]["followers"] == 1234 and records[ACCOUNTS[1]]["followers"] == 0
+        assert records[ACCOUNTS[0]]["followers_gained"] == 150 and records[ACCOUNTS[1]]["followers_gained"] == 0
         for request in followers.values():
             http_mocker.assert_number_of_calls(request, 1)
         assert records[ACCOUNTS[0]]["reach"] == 22150 and records[ACCOUNTS[1]].get("reach") is None
