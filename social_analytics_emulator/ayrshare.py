@@ -244,20 +244,26 @@ def _more_posts(name: str, title: str, platforms: List[str], post_count: int, mi
         for index in range(post_count):
             days_ago = 0.4 + (index + copy / scale) * (59.0 / post_count)
             published = midnight - timedelta(days=days_ago) + timedelta(minutes=rng.randint(0, 50))
-            scheduled = index % 3 == 1
-            chosen = sorted(rng.sample(platforms, k=min(len(platforms), rng.randint(1, 3))))
             number = copy * post_count + index
-            posts.append(Post(
-                id=_post_id(name, number),
-                text=f"{title} update #{scale * post_count - number}",
-                platforms=chosen,
-                created=published - timedelta(hours=rng.randint(2, 48)) if scheduled else published,
-                published=published,
-                scheduled=scheduled,
-                thread_length=rng.choice([2, 3]) if "twitter" in chosen and index % 4 == 0 else 1,
-                seed=rng.randint(1, 10_000),
-            ))
+            posts.append(_succeeded_post(rng, name, number, f"{title} update #{scale * post_count - number}", platforms, published, index))
     return posts
+
+
+def _succeeded_post(rng: random.Random, name: str, number: int, text: str, platforms: List[str], published: datetime, index: int) -> Post:
+    """A post that went out through Ayrshare, on 1-3 of ``platforms`` (every third one scheduled, every fourth to X a
+    thread), drawn from ``rng`` in one fixed order so the data set stays the same for the same seed."""
+    scheduled = index % 3 == 1
+    chosen = sorted(rng.sample(platforms, k=min(len(platforms), rng.randint(1, 3))))
+    return Post(
+        id=_post_id(name, number),
+        text=text,
+        platforms=chosen,
+        created=published - timedelta(hours=rng.randint(2, 48)) if scheduled else published,
+        published=published,
+        scheduled=scheduled,
+        thread_length=rng.choice([2, 3]) if "twitter" in chosen and index % 4 == 0 else 1,
+        seed=rng.randint(1, 10_000),
+    )
 
 
 def _bulk_profile(midnight: datetime) -> Profile:
@@ -309,18 +315,7 @@ def build_benchmark_profiles(today: date, count: int, posts_per_profile: int = B
             days_ago = 0.2 + index * ((BENCHMARK_DAYS - 0.5) / posts_per_profile)
             published = midnight - timedelta(days=days_ago) + timedelta(minutes=rng.randint(0, 50))
             published = min(published, midnight - timedelta(minutes=5))
-            scheduled = index % 3 == 1
-            chosen = sorted(rng.sample(platforms, k=min(len(platforms), rng.randint(1, 3))))
-            profile.posts.append(Post(
-                id=_post_id(name, index),
-                text=f"{title} update #{posts_per_profile - index}",
-                platforms=chosen,
-                created=published - timedelta(hours=rng.randint(2, 48)) if scheduled else published,
-                published=published,
-                scheduled=scheduled,
-                thread_length=rng.choice([2, 3]) if "twitter" in chosen and index % 4 == 0 else 1,
-                seed=rng.randint(1, 10_000),
-            ))
+            profile.posts.append(_succeeded_post(rng, name, index, f"{title} update #{posts_per_profile - index}", platforms, published, index))
         profile.posts.sort(key=lambda p: p.published, reverse=True)  # newest first, as /history lists them
         profile.by_id = {post.id: post for post in profile.posts}
         profiles[name] = profile

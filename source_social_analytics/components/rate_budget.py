@@ -195,7 +195,7 @@ class RateUnit:
                 return
 
     # -- what the vendor said -------------------------------------------------------------------------------------
-    def observe(self, status: int, reading: Reading, pause: Optional[float] = None, fill: bool = False) -> None:
+    def observe(self, reading: Reading, pause: Optional[float] = None, fill: bool = False) -> None:
         """Adjust the unit to an answer: the vendor's advertised rate, calls it counted that we did not send, a window
         it says is used up (``pause``: seconds to stop sending; ``fill``: count the window as full)."""
         with self._lock:
@@ -357,7 +357,7 @@ class RateBudget:
                 reading.reset_in = pause  # the calls the vendor counted leave its window then
         elif reading.remaining is not None and reading.remaining <= 0 and reading.reset_in is not None:
             pause = reading.reset_in
-        unit.observe(response.status_code, reading, pause=pause, fill=fill)
+        unit.observe(reading, pause=pause, fill=fill)
 
     @staticmethod
     def is_unit_limit(reading: Reading) -> bool:

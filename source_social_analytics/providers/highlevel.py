@@ -423,20 +423,20 @@ class HighLevelOAuth(PacedAuthenticator, DeclarativeAuthenticator):
 
     @property
     def token(self) -> str:
-        with _location_not_active_is_transient():
+        with _token_refresh_answers_explained():
             return str(self.oauth.token)
 
     def get_auth_header(self) -> Mapping[str, Any]:
-        with _location_not_active_is_transient():
+        with _token_refresh_answers_explained():
             return self.oauth.get_auth_header()
 
     def refresh_and_set_access_token(self) -> None:
         """The hook the CDK's HTTP client calls on a 401 (REFRESH_TOKEN_THEN_RETRY)."""
-        with _location_not_active_is_transient():
+        with _token_refresh_answers_explained():
             self.oauth.refresh_and_set_access_token()
 
 
-class _location_not_active_is_transient:
+class _token_refresh_answers_explained:
     def __enter__(self) -> None:
         return None
 
